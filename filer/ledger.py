@@ -1,0 +1,284 @@
+"""The SQLite ledger: each claim's state and the transitions between states, nothing else.
+
+One row per (marketplace, order ID). Every state change is one committed transaction, so a kill at any
+instant leaves the last committed state. `submitting` is committed before the submit click; a claim
+that is `submitting` or `unknown` can only be filed again after reconciliation found it absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import StrEnum
+from pathlib import Path
+
+from safet_filer.errors import FilerError, LedgerBusy
+
+
+class State(StrEnum):
+    PENDING = "pending"  # in a list, not yet tried (or found absent by reconciliation)
+    READY = "ready"  # filled up to the review step, waiting for the person
+    SUBMITTING = "submitting"  # committed just before the submit click
+    FILED = "filed"  # the site gave a SAFE-T claim ID
+    ALREADY_FILED = "already_filed"  # the site already had a claim for the order
+    INELIGIBLE = "ineligible"  # the site said no (with its message)
+    SKIPPED = "skipped"  # the person said skip
+    FAILED = "failed"  # could not get to the submit, or stopped before it
+    UNKNOWN = "unknown"  # submit pressed, result not seen: reconcile before anything else
+
+
+DONE = {State.FILED, State.ALREADY_FILED}
+NEEDS_RECONCILING = {State.SUBMITTING, State.UNKNOWN}
+_OPEN = {State.PENDING, State.READY, State.SKIPPED, State.FAILED, State.INELIGIBLE}
+
+# Allowed moves. Nothing leaves DONE; nothing reaches SUBMITTING except from READY.
+TRANSITIONS: dict[State | None, set[State]] = {
+    None: {State.PENDING, State.READY, State.INELIGIBLE, State.ALREADY_FILED, State.FAILED, State.SKIPPED},
+    **{s: _OPEN | {State.ALREADY_FILED} for s in _OPEN},
+    State.READY: _OPEN | {State.ALREADY_FILED, State.SUBMITTING},
+    State.SUBMITTING: {State.FILED, State.UNKNOWN, State.ALREADY_FILED},
+    State.UNKNOWN: {State.FILED, State.ALREADY_FILED, State.UNKNOWN},
+    State.FILED: set(),
+    State.ALREADY_FILED: set(),
+}
+
+
+class LedgerError(FilerError):
+    """A transition the ledger forbids: it would risk filing a claim twice."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    marketplace: str
+    order_id: str
+    state: State
+    claim_id: str | None
+    outcome: str | None  # the site's eligibility answer when it refused (not_eligible, too_early, …)
+    message: str | None
+    fingerprint: str | None
+    confirmed_by: str | None  # "person" or "auto"
+    submit_attempts: int
+    run_id: str | None
+    created_at: str
+    updated_at: str
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+    marketplace TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    claim_id TEXT,
+    outcome TEXT,
+    message TEXT,
+    fingerprint TEXT,
+    confirmed_by TEXT,
+    submit_attempts INTEGER NOT NULL DEFAULT 0,
+    run_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (marketplace, order_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    marketplace TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    message TEXT,
+    run_id TEXT,
+    at TEXT NOT NULL
+);
+"""
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by this user only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = path
+        make_private_dir(path.parent)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite gives -wal/-shm the same mode
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise FilerError(
+                f"The ledger {path} cannot be opened: {exc}.",
+                "If it was copied or edited by hand, restore it; never delete it while claims are in flight.",
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def get(self, marketplace: str, order_id: str) -> Entry | None:
+        row = self.db.execute(
+            "SELECT * FROM claims WHERE marketplace = ? AND order_id = ?", (marketplace, order_id)
+        ).fetchone()
+        return _entry(row) if row else None
+
+    def entries(self, states: set[State] | None = None) -> list[Entry]:
+        rows = self.db.execute("SELECT * FROM claims ORDER BY updated_at, marketplace, order_id").fetchall()
+        found = [_entry(r) for r in rows]
+        return [e for e in found if states is None or e.state in states]
+
+    def history(self, marketplace: str, order_id: str) -> list[tuple[str | None, str, str | None, str]]:
+        rows = self.db.execute(
+            "SELECT from_state, to_state, message, at FROM events WHERE marketplace = ? AND order_id = ? ORDER BY id",
+            (marketplace, order_id),
+        ).fetchall()
+        return [tuple(r) for r in rows]
+
+    # -- writing: one transaction per state change -----------------------------------------------------------
+    def move(
+        self,
+        marketplace: str,
+        order_id: str,
+        to: State,
+        *,
+        run_id: str | None = None,
+        message: str | None = None,
+        claim_id: str | None = None,
+        outcome: str | None = None,
+        fingerprint: str | None = None,
+        confirmed_by: str | None = None,
+    ) -> Entry:
+        """Move a claim to state `to`, refusing any move that could lead to a second filing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.get(marketplace, order_id)
+            before = current.state if current else None
+            if to not in TRANSITIONS[before]:
+                raise LedgerError(
+                    f"Order {order_id} ({marketplace}) is '{before}' in the ledger and cannot become '{to}'.",
+                    "Run `safet-filer reconcile` to check it against Seller Central first."
+                    if before in NEEDS_RECONCILING
+                    else "It is already settled; nothing more will be filed for it.",
+                )
+            now = _now()
+            if current is None:
+                self.db.execute(
+                    "INSERT INTO claims (marketplace, order_id, state, created_at, updated_at) VALUES (?,?,?,?,?)",
+                    (marketplace, order_id, to, now, now),
+                )
+            self.db.execute(
+                """UPDATE claims SET state = ?, updated_at = ?, run_id = coalesce(?, run_id),
+                       message = ?, claim_id = coalesce(?, claim_id), outcome = ?,
+                       fingerprint = coalesce(?, fingerprint), confirmed_by = coalesce(?, confirmed_by),
+                       submit_attempts = submit_attempts + ?
+                   WHERE marketplace = ? AND order_id = ?""",
+                (
+                    to, now, run_id, message, claim_id, outcome, fingerprint, confirmed_by,
+                    1 if to == State.SUBMITTING else 0, marketplace, order_id,
+                ),
+            )
+            self.db.execute(
+                "INSERT INTO events (marketplace, order_id, from_state, to_state, message, run_id, at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (marketplace, order_id, before, to, message, run_id, now),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        entry = self.get(marketplace, order_id)
+        assert entry is not None
+        return entry
+
+    def found_absent(self, marketplace: str, order_id: str, *, run_id: str | None, message: str) -> Entry:
+        """Reconciliation looked on the site and found no claim: the order may be filed again."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.get(marketplace, order_id)
+            if current is None or current.state not in NEEDS_RECONCILING:
+                raise LedgerError(f"Order {order_id} ({marketplace}) is not waiting for reconciliation.")
+            self.db.execute(
+                "UPDATE claims SET state = ?, message = ?, updated_at = ?, run_id = coalesce(?, run_id)"
+                " WHERE marketplace = ? AND order_id = ?",
+                (State.PENDING, message, _now(), run_id, marketplace, order_id),
+            )
+            self.db.execute(
+                "INSERT INTO events (marketplace, order_id, from_state, to_state, message, run_id, at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (marketplace, order_id, current.state, State.PENDING, message, run_id, _now()),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        entry = self.get(marketplace, order_id)
+        assert entry is not None
+        return entry
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    data = dict(row)
+    data["state"] = State(data["state"])
+    return Entry(**data)
+
+
+@contextmanager
+def exclusive(path: Path, command: str) -> Iterator[None]:
+    """Hold the ledger for one process; another process gets a message naming the holder."""
+    from filelock import FileLock, Timeout
+
+    make_private_dir(path.parent)
+    lock = FileLock(str(path) + ".lock", mode=0o600)
+    owner_file = Path(str(path) + ".owner")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise LedgerBusy(f"The ledger {path} is in use by {_owner_text(owner_file)}.", _busy_hint()) from None
+    try:
+        fd = os.open(owner_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"pid": os.getpid(), "host": socket.gethostname(), "command": command, "since": _now()}, f)
+        yield
+    finally:
+        owner_file.unlink(missing_ok=True)
+        lock.release()
+
+
+def _owner_text(owner_file: Path) -> str:
+    try:
+        owner = json.loads(owner_file.read_text())
+        return f"another safet-filer (pid {owner['pid']} on {owner['host']}, `{owner['command']}`, since {owner['since']})"
+    except (OSError, ValueError, KeyError):
+        return "another safet-filer process"
+
+
+def _busy_hint() -> str:
+    return "Wait for that run to finish (or stop it with Ctrl-C), then run again. " + (
+        "Only one run may use a ledger at a time, so that no claim is filed twice."
+    )
+
+
+def command_line() -> str:
+    return " ".join(["safet-filer", *sys.argv[1:]])[:200]

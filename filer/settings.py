@@ -15,7 +15,6 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
-
 from safet_filer.errors import InvalidInput
 
 APP_NAME = "safet-filer"
@@ -82,9 +81,15 @@ class Settings(BaseSettings):
         description="Host, filing window and limits per marketplace (a config entry overrides single keys)",
     )
     browser_executable: Path | None = Field(default=None, description="Chrome/Chromium to use; found when unset")
-    profile_dir: Path = Field(default=DATA_DIR / "profile", description="Browser profile that keeps the sign-in")
-    runs_dir: Path = Field(default=DATA_DIR / "runs", description="Where each run's screenshots and report go")
-    ledger_path: Path = Field(default=DATA_DIR / "ledger.sqlite3", description="The ledger of filed claims")
+    profile_dir: Path = Field(
+        default_factory=lambda: DATA_DIR / "profile", description="Browser profile that keeps the sign-in"
+    )
+    runs_dir: Path = Field(
+        default_factory=lambda: DATA_DIR / "runs", description="Where each run's screenshots and report go"
+    )
+    ledger_path: Path = Field(
+        default_factory=lambda: DATA_DIR / "ledger.sqlite3", description="The ledger of filed claims"
+    )
     navigation_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a page to load")
     step_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a wizard step to answer")
     submit_timeout_s: float = Field(default=60, gt=0, description="Longest wait for the result after Submit")
@@ -166,7 +171,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     except ValidationError as exc:
         raise InvalidInput(_settings_error_text(exc, path), _settings_error_hint(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"The config file {path} is not valid TOML: {exc}.", "Fix that line and run again.") from None
+        raise InvalidInput(
+            f"The config file {path} is not valid TOML: {exc}.", "Fix that line and run again."
+        ) from None
     finally:
         _config_file.reset(token)
 
@@ -185,7 +192,7 @@ def setting_sources(config_file: Path | None = None, **overrides: Any) -> dict[s
             file_secret_settings=_InitValues(Settings, {}),
         )
         found: dict[str, str] = {}
-        for name, source in zip(SOURCE_NAMES, sources):
+        for name, source in zip(SOURCE_NAMES, sources, strict=True):
             for key in source():
                 found.setdefault(key, f"{name} ({path})" if name == "config file" else name)
         return found

@@ -1,21 +1,90 @@
-"""Shared test fixtures: the browser the tool itself would find, and the mock Seller Central."""
+"""Shared test fixtures: a test run isolated from the developer's set-up, the browser the tool itself would find,
+and the mock Seller Central.
 
-import shutil
+Evidence on failure: pytest-playwright keeps a trace, a screenshot and a video of each failed test that uses its
+`page`/`context` fixtures when asked, e.g.
+    scripts/test --tracing retain-on-failure --screenshot only-on-failure --video retain-on-failure
+into test-results/<test>/ at the repository root (open a trace with `playwright show-trace trace.zip`).
+The isolation below leaves the working directory alone so that this folder stays where it is. Browsers that the
+tool opens itself (safet_filer.browser, e.g. in `run --dry-run`) are not those fixtures' and trace into their run folder.
+"""
+
+import os
+import sys
 
 import pytest
+from safet_filer.browser import playwright_browsers_dir
+
+# Found through the developer's real home, before any test moves HOME: a Playwright-managed Chromium stays findable.
+_REAL_PLAYWRIGHT_BROWSERS = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(playwright_browsers_dir() or "")
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Spread pytest-playwright's own arguments so --headed and --slowmo keep working.
-    # TEMPORARY: replaced by safet_filer.browser discovery (browser helper owns this fixture).
-    return {**browser_type_launch_args, "executable_path": shutil.which("chromium")}
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    """pytest-playwright's launch options on the browser that safet-filer's own discovery finds.
+
+    Spreading pytest-playwright's options keeps --headed, --slowmo and --browser-channel working. This session
+    fixture is set up before the per-test isolation, so a developer's SAFET_BROWSER_EXECUTABLE or config file
+    choice of browser is honoured here, as it would be by the tool.
+    """
+    from safet_filer.browser import QUIET_ARGS, find_browser
+    from safet_filer.settings import load_settings
+
+    options = {**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *QUIET_ARGS]}
+    if "channel" in options or "executable_path" in options:  # asked for explicitly: that wins
+        return options
+    return {**options, "executable_path": str(find_browser(load_settings(), playwright=playwright).path)}
 
 
-@pytest.fixture
-def mock_site():
-    """A fresh mock Seller Central on a free loopback port (mock helper owns this fixture)."""
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_from_developer(monkeypatch, tmp_path_factory, _session_cache_dir):
+    """Every test runs as a person with a fresh set-up: its own home, config, data and state folders, no SAFET_*
+    variables, and settings whose default paths (profile, ledger, runs) point into that home.
+
+    The cache folder is shared by the session so that a browser's user agent is probed once, not in every test.
+    """
+    from safet_filer import settings as settings_module
+
+    home = tmp_path_factory.mktemp("home")
+    for key in list(os.environ):
+        if key.startswith("SAFET_"):
+            monkeypatch.delenv(key)
+    folders = {
+        "HOME": home,
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_STATE_HOME": home / ".local" / "state",
+        "XDG_CACHE_HOME": _session_cache_dir,
+    }
+    if sys.platform == "win32":
+        folders.update(USERPROFILE=home, APPDATA=home / "AppData" / "Roaming", LOCALAPPDATA=home / "AppData" / "Local")
+    for key, folder in folders.items():
+        monkeypatch.setenv(key, str(folder))
+    if _REAL_PLAYWRIGHT_BROWSERS and "PLAYWRIGHT_BROWSERS_PATH" not in os.environ:
+        monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", _REAL_PLAYWRIGHT_BROWSERS)
+
+    # The profile, ledger and runs defaults are made from DATA_DIR each time settings are built.
+    monkeypatch.setattr(settings_module, "DATA_DIR", home / ".local" / "share" / "safet-filer")
+    monkeypatch.setattr(settings_module, "DEFAULT_CONFIG_FILE", home / ".config" / "safet-filer" / "config.toml")
+
+
+@pytest.fixture(scope="session")
+def _mock_site_server():
     from safet_filer.fixtures.server import MockSellerCentral
 
     with MockSellerCentral() as site:
         yield site
+
+
+@pytest.fixture
+def mock_site(_mock_site_server):
+    """The mock Seller Central (bundled scenario, auto sign-in) on a free loopback port, reset for each test:
+    claims re-seeded, no submissions, no faults, nobody signed in."""
+    _mock_site_server.reset()
+    yield _mock_site_server
+    _mock_site_server.reset()  # also lets go of a request held by drop_submit_response

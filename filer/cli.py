@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from safet_filer import __version__
 from safet_filer.errors import ExitStatus, FilerError
 
@@ -65,9 +64,378 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
     ctx.obj = AppContext(config_file)
 
 
+# -- the claim list and the settings: check, schema, example, config -------------------------------------------------
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+@cli.command()
+@click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for other programs.")
+@click.option(
+    "--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) of a list that names none; must agree otherwise."
+)
+@pass_app
+def check(app: AppContext, claims_file: Path, as_json: bool, marketplace: str | None) -> None:
+    """Check the claim list CLAIMS without filing anything.
+
+    Shows every claim, soonest deadline first, with all its problems at once: order IDs, reasons,
+    descriptions, evidence files (opened to see what they really are), dates and filing windows.
+
+    Exit status: 0 when every claim can be filed (warnings allowed), 2 when any cannot.
+    """
+    from safet_filer import claims_view
+    from safet_filer.claims import check_claim_list
+
+    result = check_claim_list(claims_file, app.settings(), marketplace=marketplace)
+    if as_json:
+        click.echo(claims_view.dumps(claims_view.check_as_dict(result)))
+    else:
+        claims_view.print_check(result, _console())
+    if not result.ok:
+        click.get_current_context().exit(int(ExitStatus.INVALID))
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the claim list.
+
+    Editors use it for completion and checking: save it (safet-filer schema > claims.schema.json) and point claims.json at it with
+    "$schema": "./claims.schema.json".
+    """
+    from safet_filer import claims_view
+    from safet_filer.claims import claim_list_schema
+
+    click.echo(claims_view.dumps(claim_list_schema()))
+
+
+@cli.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+def example(directory: Path) -> None:
+    """Write an example claim list and its evidence files into DIR.
+
+    DIR/claims.json is ready to edit; its dates are set relative to today, so it passes `safet-filer check` as written.
+    Existing files are never overwritten.
+    """
+    from safet_filer.examples import write_example
+
+    path = write_example(directory)
+    click.echo(f"Wrote {path} and its evidence files in {path.parent / 'evidence'}.")
+    click.echo(f"Edit it, then run: safet-filer check {path}")
+
+
+@cli.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@click.option("--marketplace", metavar="CODE", help="Show the settings as they are with this default marketplace.")
+@pass_app
+def config_command(app: AppContext, as_json: bool, marketplace: str | None) -> None:
+    """Show the effective settings and where each comes from.
+
+    Sources, highest first: command line, environment (SAFET_*), .env, config file, default.
+    """
+    from safet_filer import claims_view
+    from safet_filer.settings import config_file_path, setting_sources
+
+    settings = app.settings(marketplace=marketplace)
+    sources = setting_sources(app.config_file, marketplace=marketplace)
+    info = claims_view.settings_as_dict(settings, sources, config_file_path(app.config_file))
+    if as_json:
+        click.echo(claims_view.dumps(info))
+    else:
+        claims_view.print_settings(info, _console())
+
+
+# -- doctor: is this machine ready? --------------------------------------------------------------------------------
+@cli.command()
+@click.option(
+    "--browser-only", is_flag=True, help="Print only the browser that would be used; exit 2 when there is none."
+)
+@pass_app
+def doctor(app: AppContext, browser_only: bool) -> None:
+    """Check this machine: browser, user agent, profile, config file, ledger, runs folder and sign-in.
+
+    Whatever is missing comes with what to do about it. Exit status: 0 when a browser was found and starts,
+    2 when not (--browser-only: 0 when a browser was found).
+    """
+    from safet_filer import browser
+    from safet_filer.settings import DEFAULT_CONFIG_FILE, config_file_path
+
+    settings = app.settings()
+    if browser_only:
+        click.echo(f"Browser:     {browser.find_browser(settings).describe()}")
+        return
+
+    def line(label: str, text: str, advice: str | None = None) -> None:
+        click.echo(f"{label + ':':<13}{text}")
+        for advice_line in (advice or "").splitlines():
+            click.echo(f"{'':<13}{advice_line}")
+
+    ready = True
+    try:
+        info = browser.find_browser(settings)
+        line("Browser", info.describe())
+    except FilerError as exc:
+        ready, info = False, None
+        line("Browser", "none found", f"{exc.message}\n{exc.hint or ''}")
+    if info is not None:
+        try:
+            line("User agent", browser.user_agent(info, settings))
+        except FilerError as exc:
+            ready = False
+            line("User agent", "unknown: the browser would not start", f"{exc.message}\n{exc.hint or ''}")
+
+    profile, profile_ok = settings.profile_dir, True
+    try:
+        browser.refuse_everyday_profile(profile)
+    except FilerError as exc:
+        ready = profile_ok = False
+        line("Profile", f"{profile} (refused)", f"{exc.message}\n{exc.hint or ''}")
+    else:
+        if profile.is_dir():
+            mode = profile.stat().st_mode & 0o777
+            loose = sys.platform != "win32" and mode & 0o077
+            advice = f"Others can read it, and it holds your Seller Central sign-in: run chmod 700 '{profile}'."
+            line("Profile", f"{profile} (exists, mode {mode:04o})", advice if loose else None)
+        else:
+            line("Profile", f"{profile} (not created yet)", "`safet-filer login` creates it when you sign in.")
+
+    config_path = config_file_path(app.config_file)
+    if config_path:
+        line("Config file", str(config_path))
+    else:
+        line(
+            "Config file",
+            "none (built-in defaults, .env and SAFET_* environment variables)",
+            f"To change settings, create {DEFAULT_CONFIG_FILE}; `safet-filer config` shows every value and its source.",
+        )
+    for label, path, made_by in (
+        ("Ledger", settings.ledger_path, "the first `safet-filer run` creates it"),
+        ("Runs dir", settings.runs_dir, "each `safet-filer run` adds a folder to it"),
+    ):
+        line(label, f"{path} ({'exists' if path.exists() else 'not created yet; ' + made_by})")
+
+    market = settings.market()
+    line("Marketplace", f"{settings.marketplace} ({market.host})")
+    session = browser.has_signin_session(settings) if profile_ok else None
+    if not profile_ok:
+        line("Sign-in", "not checked: the profile above is refused")
+    elif session:
+        line("Sign-in", f"a session seems to exist (sign-in cookies for {market.host} in the profile)")
+    elif session is None:
+        line("Sign-in", "cannot tell", "The profile's cookie database could not be read; close any browser using it.")
+    else:
+        line("Sign-in", "no session found", "Run `safet-filer login` and sign in once in the window that opens.")
+    if not ready:
+        click.get_current_context().exit(int(ExitStatus.INVALID))
+
+
+# -- filing --------------------------------------------------------------------------------------------------------
+def ledger_option(command):
+    return click.option(
+        "--ledger",
+        "ledger_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Ledger database to use (default: the ledger_path setting).",
+    )(command)
+
+
+def site_options(command):
+    command = click.option("--headed", is_flag=True, default=None, help="Show the browser window.")(command)
+    return click.option(
+        "--base-url",
+        metavar="URL",
+        help="Seller Central-like site to use instead of the marketplace's host (the mock, a staging copy).",
+    )(command)
+
+
+@cli.command()
+@click.argument("claims_file", metavar="CLAIMS", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="File against the bundled mock Seller Central; nothing reaches Amazon.")
+@click.option("--rehearse", is_flag=True, help="Fill every step on the real site but never press Submit.")
+@click.option("--yes", is_flag=True, help="Submit without asking (the mock; a real host also needs allow_unattended).")
+@click.option("--only", multiple=True, metavar="ORDER_ID", help="File only this order (repeatable).")
+@click.option("--limit", type=click.IntRange(min=1), help="File at most N claims.")
+@site_options
+@ledger_option
+@pass_app
+def run(app: AppContext, claims_file, dry_run, rehearse, yes, only, limit, base_url, headed, ledger_path) -> None:
+    """File the claims in CLAIMS, asking before each submit.
+
+    The list is checked first; nothing runs while it has errors. Each claim is filled step by step
+    with a screenshot per step, read back from the review page and shown to you: answer y to submit,
+    s to skip it, q to stop. Claims already filed (per the ledger) are never filed again.
+
+    Exit status: 0 every claim reached an outcome; 1 some claim failed; 2 invalid input;
+    3 stopped and needs you (quit, sign-in, automation restricted); 130 interrupted.
+    """
+    from rich.console import Console
+    from safet_filer.run import FilingRun, RunOptions
+
+    if dry_run and (rehearse or base_url):
+        raise click.UsageError(
+            "--dry-run files against the bundled mock; it cannot be combined with --rehearse or --base-url."
+        )
+    settings = app.settings(headed=headed)
+    options = RunOptions(
+        claims_file=claims_file,
+        dry_run=dry_run,
+        rehearse=rehearse,
+        base_url=base_url,
+        only=tuple(only),
+        limit=limit,
+        yes=yes,
+        headed=settings.headed,
+        ledger_path=ledger_path,
+    )
+    result = FilingRun(settings, options, Console(stderr=False)).execute()
+    sys.exit(int(result.status))
+
+
+@cli.command()
+@site_options
+@pass_app
+def login(app: AppContext, base_url: str | None, headed: bool | None) -> None:
+    """Open a browser window on Seller Central and wait while you sign in.
+
+    The sign-in is kept in safet-filer's own browser profile (never your everyday Chrome profile)
+    for later runs. safet-filer never asks for, stores or types your password or codes.
+    """
+    from rich.console import Console
+    from safet_filer.session import sign_in
+
+    settings = app.settings()
+    sign_in(settings, base_url or settings.market().base_url, Console())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@ledger_option
+@pass_app
+def status(app: AppContext, as_json: bool, as_csv: bool, ledger_path: Path | None) -> None:
+    """Show every claim in the ledger: its state, SAFE-T claim ID and last message."""
+    import csv
+    import dataclasses
+    import json
+
+    from safet_filer.ledger import Ledger
+
+    path = ledger_path or app.settings().ledger_path
+    if not path.exists():
+        raise FilerError(f"There is no ledger at {path} yet.", "It is created by the first `safet-filer run`.")
+    with Ledger(path) as ledger:
+        entries = [dataclasses.asdict(e) for e in ledger.entries()]
+    if as_json:
+        click.echo(json.dumps(entries, indent=2, default=str))
+    elif as_csv:
+        fields = list(entries[0]) if entries else ["marketplace", "order_id", "state"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(entries)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"Ledger {path}", title_justify="left")
+        for column in ("Market", "Order ID", "State", "SAFE-T claim ID", "Confirmed", "Updated", "Message"):
+            table.add_column(column, overflow="fold")
+        for e in entries:
+            table.add_row(
+                e["marketplace"],
+                e["order_id"],
+                e["state"],
+                e["claim_id"] or "—",
+                e["confirmed_by"] or "—",
+                e["updated_at"],
+                e["message"] or "",
+            )
+        Console().print(table if entries else f"The ledger {path} holds no claims yet.")
+
+
+@cli.command()
+@site_options
+@ledger_option
+@pass_app
+def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger_path: Path | None) -> None:
+    """Check every claim whose submit may have gone through against the Seller Central dashboard.
+
+    Claims found there are recorded as filed; claims not found become pending, to be filed by the next run.
+    """
+    from rich.console import Console
+    from safet_filer.run import reconcile_ledger
+
+    settings = app.settings(headed=headed)
+    sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, Console())))
+
+
+# -- the mock Seller Central ---------------------------------------------------------------------------------------
+@cli.group()
+def fixture() -> None:
+    """The mock Seller Central: a practice site on your own machine that never reaches Amazon."""
+
+
+@fixture.command("serve")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Scenario JSON with seeded orders and claims (default: the bundled one).",
+)
+@click.option(
+    "--claims",
+    "claims_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A claims.json: every well-formed order ID is eligible, with the file's items.",
+)
+@click.option(
+    "--require-signin", is_flag=True, help="Ask for /ap/signin and /ap/mfa before any page (to practise `login`)."
+)
+def fixture_serve(port: int, scenario_file: Path | None, claims_file: Path | None, require_signin: bool) -> None:
+    """Run the mock Seller Central on 127.0.0.1 until Ctrl-C, to click through by hand or point the tool at."""
+    import time
+
+    from safet_filer.errors import InvalidInput
+    from safet_filer.fixtures.scenario import ScenarioError
+    from safet_filer.fixtures.server import MockSellerCentral
+
+    if scenario_file and claims_file:
+        raise InvalidInput(
+            "Give --scenario or --claims, not both.",
+            "--claims rehearses your own claim list; --scenario seeds fixed orders.",
+        )
+    try:
+        site = MockSellerCentral(
+            scenario=scenario_file, claims_file=claims_file, port=port, auto_signin=not require_signin
+        )
+        site.start()
+    except ScenarioError as exc:
+        raise InvalidInput(str(exc), "Fix the file, or leave the option out to use the bundled scenario.") from None
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}.",
+            "Choose another --port, or --port 0 for a free one.",
+        ) from None
+    try:
+        click.echo(f"Mock Seller Central running at {site.url}")
+        click.echo(f"Dashboard: {site.url}/safet-claims")
+        click.echo(f"Test API:  {site.url}/__fixture__/ (see fixtures/README.md)")
+        click.echo("Nothing here reaches Amazon. Press Ctrl-C to stop.", err=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        site.stop()
+
+
 def main() -> None:
     cli(prog_name="safet-filer")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -100,14 +100,21 @@ CREATE TABLE IF NOT EXISTS events (
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by this user only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
-    return path
+    """Create `path` readable by this user only, and likewise every parent folder it has to create."""
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)
+    target = missing[0] if missing else path
+    os.chmod(target, 0o700)
+    return target
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Ledger:
@@ -195,8 +202,17 @@ class Ledger:
                        submit_attempts = submit_attempts + ?
                    WHERE marketplace = ? AND order_id = ?""",
                 (
-                    to, now, run_id, message, claim_id, outcome, fingerprint, confirmed_by,
-                    1 if to == State.SUBMITTING else 0, marketplace, order_id,
+                    to,
+                    now,
+                    run_id,
+                    message,
+                    claim_id,
+                    outcome,
+                    fingerprint,
+                    confirmed_by,
+                    1 if to == State.SUBMITTING else 0,
+                    marketplace,
+                    order_id,
                 ),
             )
             self.db.execute(
@@ -269,7 +285,9 @@ def exclusive(path: Path, command: str) -> Iterator[None]:
 def _owner_text(owner_file: Path) -> str:
     try:
         owner = json.loads(owner_file.read_text())
-        return f"another safet-filer (pid {owner['pid']} on {owner['host']}, `{owner['command']}`, since {owner['since']})"
+        return (
+            f"another safet-filer (pid {owner['pid']} on {owner['host']}, `{owner['command']}`, since {owner['since']})"
+        )
     except (OSError, ValueError, KeyError):
         return "another safet-filer process"
 

@@ -10,7 +10,6 @@ import textwrap
 import time
 
 import pytest
-
 from safet_filer.errors import LedgerBusy
 from safet_filer.ledger import Ledger, LedgerError, State, exclusive
 
@@ -94,21 +93,25 @@ def test_ledger_files_are_private(tmp_path):
 def test_a_second_process_is_told_who_holds_the_ledger(tmp_path):
     path = tmp_path / "ledger.sqlite3"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
             from safet_filer.ledger import exclusive
             with exclusive(Path({str(path)!r}), "safet-filer run claims.json"):
                 print("held", flush=True)
                 time.sleep(60)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(LedgerBusy) as busy:
-            with exclusive(path, "safet-filer run other.json"):
-                pass
+        with pytest.raises(LedgerBusy) as busy, exclusive(path, "safet-filer run other.json"):
+            pass
         assert f"pid {holder.pid}" in busy.value.message
         assert "safet-filer run claims.json" in busy.value.message
     finally:

@@ -1,0 +1,168 @@
+"""The run folder: screenshots per claim and step, failure evidence, summary.json and report.html."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from safet_filer.ledger import make_private_dir
+
+
+@dataclass
+class ClaimRecord:
+    """What happened to one claim in this run, for summary.json and report.html."""
+
+    index: int
+    order_id: str
+    reason: str
+    state: str = "pending"
+    message: str = ""
+    claim_id: str | None = None
+    confirmed_by: str | None = None
+    deadline: str | None = None
+    screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
+    evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
+
+
+def _write_private(path: Path, text: str | bytes) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(
+        fd, "wb" if isinstance(text, bytes) else "w", **({} if isinstance(text, bytes) else {"encoding": "utf-8"})
+    ) as f:
+        f.write(text)
+
+
+class RunFolder:
+    """One run's folder (mode 0700): `claims/<nn>-<order>/<step>.png`, `summary.json`, `log.jsonl`, `report.html`."""
+
+    def __init__(self, runs_dir: Path, label: str = "run"):
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.run_id = f"{stamp}-{label}"
+        path = runs_dir / self.run_id
+        suffix = 1
+        while path.exists():
+            suffix += 1
+            path = runs_dir / f"{self.run_id}-{suffix}"
+        self.run_id = path.name
+        make_private_dir(runs_dir)
+        self.path = make_private_dir(path)
+        self.log_file = self.path / "log.jsonl"
+
+    def claim_dir(self, record: ClaimRecord) -> Path:
+        safe_order = re.sub(r"[^0-9A-Za-z-]", "_", record.order_id)
+        return make_private_dir(self.path / "claims" / f"{record.index + 1:03d}-{safe_order}")
+
+    def screenshot(self, page: Any, record: ClaimRecord, step: str) -> Path:
+        """A full-page screenshot of `page` after `step`, listed on the claim's record."""
+        number = len(record.screenshots) + 1
+        target = self.claim_dir(record) / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower()).strip('-')}.png"
+        _write_private(target, page.screenshot(full_page=True))
+        record.screenshots.append(str(target.relative_to(self.path)))
+        return target
+
+    def keep_failure(self, page: Any, record: ClaimRecord) -> None:
+        """Full-page screenshot and HTML of the page where a claim failed."""
+        folder = self.claim_dir(record)
+        for name, take in (
+            ("failure.png", lambda: page.screenshot(full_page=True)),
+            ("failure.html", lambda: page.content()),
+        ):
+            try:
+                _write_private(folder / name, take())
+            except Exception:  # the page may be gone (crash); keep what can be kept
+                continue
+            record.evidence.append(str((folder / name).relative_to(self.path)))
+
+    def trace_path(self, record: ClaimRecord) -> Path:
+        return self.claim_dir(record) / "trace.zip"
+
+    def add_trace(self, record: ClaimRecord) -> None:
+        path = self.trace_path(record)
+        if path.exists():
+            os.chmod(path, 0o600)
+            record.evidence.append(str(path.relative_to(self.path)))
+
+    def write(self, records: list[ClaimRecord], meta: dict[str, Any]) -> Path:
+        """Write summary.json and report.html; returns the report's path."""
+        summary = {**meta, "claims": [asdict(r) for r in records]}
+        _write_private(self.path / "summary.json", json.dumps(summary, indent=2))
+        report = self.path / "report.html"
+        _write_private(report, render_report(records, meta))
+        return report
+
+
+_STATE_COLOURS = {
+    "filed": "#1e7e34",
+    "already_filed": "#2b6cb0",
+    "ineligible": "#6b7280",
+    "skipped": "#92400e",
+    "ready": "#92400e",
+    "failed": "#b91c1c",
+    "unknown": "#b91c1c",
+    "submitting": "#b91c1c",
+    "pending": "#6b7280",
+}
+
+
+def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
+    esc = html.escape
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.state] = counts.get(r.state, 0) + 1
+    tally = " · ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items()))
+    rows = []
+    for r in records:
+        shots = "".join(
+            f'<a href="{esc(s)}" title="{esc(Path(s).stem)}"><img src="{esc(s)}" alt="{esc(Path(s).stem)}" loading="lazy">'
+            f"<span>{esc(Path(s).stem[3:].replace('-', ' '))}</span></a>"
+            for s in r.screenshots
+        )
+        evidence = "".join(f'<a class="ev" href="{esc(e)}">{esc(Path(e).name)}</a>' for e in r.evidence)
+        colour = _STATE_COLOURS.get(r.state, "#374151")
+        rows.append(
+            f"""<section class="claim" id="claim-{r.index}">
+  <header><span class="state" style="background:{colour}">{esc(r.state.replace("_", " "))}</span>
+  <h2>Order {esc(r.order_id)}</h2><span class="reason">claims[{r.index}]</span><span class="reason">{esc(r.reason.replace("_", " "))}</span></header>
+  <dl>
+    <dt>SAFE-T claim ID</dt><dd>{esc(r.claim_id or "—")}</dd>
+    <dt>Deadline</dt><dd>{esc(r.deadline or "—")}</dd>
+    <dt>Confirmed by</dt><dd>{esc(r.confirmed_by or "—")}</dd>
+    <dt>Message</dt><dd>{esc(r.message or "—")}</dd>
+  </dl>
+  {f'<p class="evidence">Failure evidence: {evidence}</p>' if evidence else ""}
+  <div class="shots">{shots or '<p class="none">No screenshots.</p>'}</div>
+</section>"""
+        )
+    title = f"safet-filer run {meta.get('run_id', '')}"
+    facts = " · ".join(
+        esc(str(v)) for v in (meta.get("mode"), meta.get("site"), meta.get("claims_file"), meta.get("finished_at")) if v
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>
+body{{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f3f4f6;color:#111827}}
+main{{max-width:1100px;margin:0 auto;padding:24px}}
+h1{{font-size:22px;margin:0 0 4px}} .facts{{color:#4b5563;margin:0 0 4px}} .tally{{font-weight:600;margin:0 0 20px}}
+.claim{{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px 20px;margin:0 0 16px}}
+.claim header{{display:flex;gap:12px;align-items:center}} .claim h2{{font-size:17px;margin:0}}
+.state{{color:#fff;border-radius:999px;padding:2px 10px;font-size:12px;text-transform:uppercase;letter-spacing:.03em}}
+.reason{{color:#4b5563}}
+dl{{display:grid;grid-template-columns:140px 1fr;gap:2px 12px;margin:12px 0}} dt{{color:#6b7280}} dd{{margin:0}}
+.shots{{display:flex;flex-wrap:wrap;gap:10px}} .shots a{{display:flex;flex-direction:column;align-items:center;
+text-decoration:none;color:#374151;font-size:12px}}
+.shots img{{width:180px;height:120px;object-fit:cover;object-position:top;border:1px solid #d1d5db;border-radius:4px}}
+.evidence .ev{{margin-right:10px}} .none{{color:#9ca3af}}
+</style></head>
+<body><main>
+<h1>{esc(title)}</h1>
+<p class="facts">{facts}</p>
+<p class="tally">{len(records)} claims: {esc(tally) or "none"}</p>
+{"".join(rows)}
+</main></body></html>
+"""

@@ -1,0 +1,288 @@
+"""One filing run: the per-claim state machine over the ledger, the browser and the person's answers.
+
+For each claim: settle it from the ledger (or reconcile it with the site when a submit may have happened),
+fill the wizard up to the review step (repeatable, so retried), read back what the page will file and compare,
+ask the person, and only then commit `submitting`, press Submit once and record the outcome.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from loguru import logger
+from rich.console import Console
+from safet_filer import __version__
+from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
+from safet_filer.confirm import Confirmer
+from safet_filer.errors import ExitStatus, InvalidInput
+from safet_filer.filing import ClaimFiler, Stop, reconcile
+from safet_filer.ledger import DONE, NEEDS_RECONCILING, Ledger, State, command_line, exclusive
+from safet_filer.logs import start_run_log
+from safet_filer.report import ClaimRecord, RunFolder
+from safet_filer.settings import Settings
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass
+class RunOptions:
+    claims_file: Path | None
+    dry_run: bool = False
+    rehearse: bool = False
+    base_url: str | None = None
+    only: tuple[str, ...] = ()
+    limit: int | None = None
+    yes: bool = False
+    headed: bool = False
+    ledger_path: Path | None = None
+
+
+@dataclass
+class RunResult:
+    status: ExitStatus
+    folder: Path
+    report: Path
+    records: list[ClaimRecord] = field(default_factory=list)
+
+
+def is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in LOOPBACK
+
+
+class FilingRun:
+    def __init__(self, settings: Settings, options: RunOptions, console: Console):
+        self.settings = settings
+        self.options = options
+        self.console = console
+        self.records: list[ClaimRecord] = []
+
+    # -- the run as a whole ------------------------------------------------------------------------------------
+    def execute(self) -> RunResult:
+        opts = self.options
+        folder = RunFolder(
+            self.settings.runs_dir, "dry-run" if opts.dry_run else "rehearse" if opts.rehearse else "run"
+        )
+        self.folder = folder
+        claims_file = opts.claims_file
+        if claims_file is None:
+            if not opts.dry_run:
+                raise InvalidInput(
+                    "No claim list given.", "Run `safet-filer run CLAIMS.json` (see `safet-filer check`)."
+                )
+            from safet_filer.examples import write_example
+
+            claims_file = write_example(folder.path / "example")
+            self.console.print(f"No claim list given: rehearsing the bundled example, written to {claims_file}")
+        check = load_claims_for_run(claims_file, self.settings)
+        claims = self._select(check.claims)
+        self.marketplace = check.marketplace
+        self.console.print(f"Run folder: {folder.path}")
+
+        with ExitStack() as stack:
+            self.base_url = self._site(stack, claims_file)
+            self.confirmer = self._confirmer()
+            ledger_path = (
+                folder.path / "ledger.sqlite3" if opts.dry_run else opts.ledger_path or self.settings.ledger_path
+            )
+            stack.enter_context(exclusive(ledger_path, command_line()))
+            self.ledger = stack.enter_context(Ledger(ledger_path))
+            start_run_log(folder.log_file, self.console)
+            stack.callback(logger.remove)
+            logger.info("Filing {} claim(s) from {} on {} ({})", len(claims), claims_file, self.base_url, self._mode())
+            self.records = [
+                ClaimRecord(c.index, c.order_id, c.claim.reason.value, deadline=str(c.deadline) if c.deadline else None)
+                for c in claims
+            ]
+            self._list_in_ledger(claims)
+            status = ExitStatus.OK
+            try:
+                self._file_all(stack, claims)
+            except Stop as stop:
+                status = stop.error.exit_status
+                self.console.print(f"[red]Stopped:[/red] {stop.error.message}")
+                if stop.error.hint:
+                    self.console.print(stop.error.hint)
+            except KeyboardInterrupt:
+                status = ExitStatus.INTERRUPTED
+                self.console.print(
+                    "\n[yellow]Interrupted.[/yellow] The ledger is consistent; nothing half-filed is lost."
+                )
+            if status == ExitStatus.OK and any(r.state in ("failed", "unknown") for r in self.records):
+                status = ExitStatus.CLAIM_FAILED
+            report = folder.write(self.records, self._meta(claims_file, status))
+            self._print_summary(status, report, claims_file)
+            return RunResult(status, folder.path, report, self.records)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _select(self, claims: list[CheckedClaim]) -> list[CheckedClaim]:
+        chosen = [c for c in claims if not self.options.only or c.order_id in self.options.only]
+        missing = set(self.options.only) - {c.order_id for c in claims}
+        if missing:
+            raise InvalidInput(
+                f"--only names order(s) not in the claim list: {', '.join(sorted(missing))}.",
+                "Check the order IDs against the claims file.",
+            )
+        return chosen[: self.options.limit] if self.options.limit is not None else chosen
+
+    def _site(self, stack: ExitStack, claims_file: Path) -> str:
+        if self.options.dry_run:
+            from safet_filer.fixtures.server import MockSellerCentral
+
+            site = stack.enter_context(MockSellerCentral(claims_file=claims_file))
+            self.console.print(f"Dry run: filing against the bundled mock Seller Central at {site.url}")
+            return site.url
+        return (self.options.base_url or self.settings.market(self.marketplace).base_url).rstrip("/")
+
+    def _confirmer(self) -> Confirmer:
+        opts = self.options
+        if opts.yes and not is_loopback(self.base_url) and not self.settings.allow_unattended:
+            raise InvalidInput(
+                f"--yes would submit claims to {urlsplit(self.base_url).hostname} without asking anyone.",
+                "Leave out --yes to confirm each claim, or set allow_unattended = true in your settings "
+                "if you really mean to file unattended (every such submit is marked 'auto' in the ledger).",
+            )
+        if not opts.yes and not opts.rehearse and not sys.stdin.isatty():
+            raise InvalidInput(
+                "There is no terminal to confirm each submit on, so nothing would be filed.",
+                "Run it from a terminal, or add --yes (allowed against the mock; on a real host it also needs "
+                "allow_unattended = true).",
+            )
+        return Confirmer(self.console, auto=opts.yes)
+
+    def _mode(self) -> str:
+        return "dry run" if self.options.dry_run else "rehearsal, no submit" if self.options.rehearse else "filing"
+
+    # -- the claims, one by one --------------------------------------------------------------------------------
+    def _file_all(self, stack: ExitStack, claims: list[CheckedClaim]) -> None:
+        from safet_filer.session import BrowserSession
+
+        self.browser = stack.enter_context(
+            BrowserSession(self.settings, self.base_url, headed=self.options.headed, ephemeral=self.options.dry_run)
+        )
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=self.console,
+            transient=True,
+        )
+        task = self.progress.add_task("Filing", total=len(claims))
+        with self.progress:
+            for n, (checked, record) in enumerate(zip(claims, self.records, strict=True)):
+                if n and not is_loopback(self.base_url) and self.settings.pacing_s:
+                    self._step(f"{checked.order_id}: pausing {self.settings.pacing_s:.0f}s between claims")
+                    time.sleep(self.settings.pacing_s)
+                self.progress.update(task, description=checked.order_id)
+                self._file_one(checked, record)
+                self.progress.advance(task)
+
+    def _step(self, text: str) -> None:
+        logger.debug(text)
+        for task in self.progress.tasks:
+            self.progress.update(task.id, description=text)
+
+    def _list_in_ledger(self, claims: list[CheckedClaim]) -> None:
+        """Every claim of the list gets a ledger row before anything is filed, so none is forgotten if the run stops."""
+        for checked in claims:
+            if self.ledger.get(self.marketplace, checked.order_id) is None:
+                self.ledger.move(
+                    self.marketplace,
+                    checked.order_id,
+                    State.PENDING,
+                    run_id=self.folder.run_id,
+                    fingerprint=fingerprint(checked),
+                    message="In the claim list; not tried yet.",
+                )
+
+    def _file_one(self, checked: CheckedClaim, record: ClaimRecord) -> None:
+        key = (self.marketplace, checked.order_id)
+        entry = self.ledger.get(*key)
+        log = logger.bind(order_id=checked.order_id, claim=checked.index)
+        if entry and entry.state in DONE:
+            record.state, record.claim_id = entry.state.value, entry.claim_id
+            record.message = "Already filed in an earlier run; not filed again."
+            if entry.fingerprint and entry.fingerprint != fingerprint(checked):
+                record.message = (
+                    "This claim changed since it was filed (claim ID "
+                    f"{entry.claim_id}); it is not refiled. Reply on the claim's page if Amazon needs the new details."
+                )
+            log.info("{}: {}", checked.label, record.message)
+            return
+        if entry and entry.state == State.INELIGIBLE and entry.outcome != "too_early":
+            record.state, record.message = entry.state.value, f"Seller Central said earlier: {entry.message}"
+            log.info("{}: ineligible in an earlier run; not tried again", checked.label)
+            return
+        ClaimFiler(self, checked, record).file()
+
+    # -- the end -----------------------------------------------------------------------------------------------
+    def _meta(self, claims_file: Path, status: ExitStatus) -> dict[str, Any]:
+        return {
+            "run_id": self.folder.run_id,
+            "version": __version__,
+            "mode": self._mode(),
+            "site": getattr(self, "base_url", None),
+            "claims_file": str(claims_file),
+            "exit_status": int(status),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+    def _print_summary(self, status: ExitStatus, report: Path, claims_file: Path) -> None:
+        from rich.table import Table
+
+        table = Table(title="Outcome", title_justify="left")
+        for column in ("Claim", "Order ID", "Outcome", "SAFE-T claim ID", "Message"):
+            table.add_column(column, overflow="fold")
+        for r in self.records:
+            message = "" if r.state == State.FILED and r.message.startswith("Filed as") else r.message
+            table.add_row(f"claims[{r.index}]", r.order_id, r.state.replace("_", " "), r.claim_id or "—", message)
+        self.console.print(table)
+        self.console.print(f"Report: {report}")
+        self.console.print(f"Run folder: {self.folder.path}")
+        if status in (ExitStatus.INTERRUPTED, ExitStatus.NEEDS_PERSON) or any(
+            r.state in ("pending", "ready", "unknown", "submitting") for r in self.records
+        ):
+            again = " ".join(["safet-filer", *sys.argv[1:]]) if sys.argv[1:] else f"safet-filer run {claims_file}"
+            self.console.print(
+                f"To resume, run the same command again ({again}): claims already filed are not filed again, "
+                "and any claim whose submit may have gone through is checked on Seller Central first."
+            )
+
+
+def reconcile_ledger(settings: Settings, ledger_path: Path, base_url: str | None, console: Console) -> ExitStatus:
+    """Settle every claim whose submit may have gone through by looking it up on the dashboard."""
+    from safet_filer.flows.dashboard import Dashboard
+    from safet_filer.flows.site import SiteError
+    from safet_filer.session import BrowserSession
+
+    if not ledger_path.exists():
+        raise InvalidInput(f"There is no ledger at {ledger_path}.", "Check --ledger or the ledger_path setting.")
+    status = ExitStatus.OK
+    with exclusive(ledger_path, command_line()), Ledger(ledger_path) as ledger:
+        entries = ledger.entries(NEEDS_RECONCILING)
+        if not entries:
+            console.print("Nothing to reconcile: no claim is waiting to be checked against Seller Central.")
+            return status
+        for marketplace in sorted({e.marketplace for e in entries}):
+            site = (base_url or settings.market(marketplace).base_url).rstrip("/")
+            with BrowserSession(settings, site, headed=settings.headed, ephemeral=False) as session:
+                dashboard = Dashboard(session.page, session.labels, site, settings.step_timeout_s * 1000)
+                for entry in (e for e in entries if e.marketplace == marketplace):
+                    try:
+                        settled = reconcile(ledger, dashboard, marketplace, entry.order_id, run_id=None)
+                    except SiteError as exc:
+                        console.print(
+                            f"{entry.order_id}: could not check the dashboard ({exc}); it stays {entry.state}."
+                        )
+                        status = ExitStatus.CLAIM_FAILED
+                        continue
+                    console.print(f"{entry.order_id}: {settled.state} — {settled.message}")
+    return status

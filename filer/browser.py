@@ -334,7 +334,7 @@ def _probe_user_agent(info: BrowserInfo, playwright: Playwright | None) -> str:
     """Starts the browser headless on a throwaway profile and asks it for its user agent (no page is opened)."""
 
     def probe(p: Playwright) -> str:
-        browser = _launch(p, info, headless=True)
+        browser = _launch(p, info, headless=True, extra_args=[])
         try:
             return browser.new_browser_cdp_session().send("Browser.getVersion")["userAgent"]
         finally:
@@ -382,15 +382,24 @@ def open_profile(playwright: Playwright, settings: Settings, info: BrowserInfo, 
     agent = user_agent(info, settings, playwright=playwright)
     from playwright.sync_api import Error as PlaywrightError
 
-    try:
-        context = playwright.chromium.launch_persistent_context(
+    def launch() -> BrowserContext:
+        return playwright.chromium.launch_persistent_context(
             str(profile),
             executable_path=str(info.path),
             headless=not headed,
-            args=list(QUIET_ARGS),
+            args=[*QUIET_ARGS, *settings.browser_args],
             user_agent=agent,
             viewport=VIEWPORT,
         )
+
+    try:
+        try:
+            context = launch()
+        except PlaywrightError as exc:
+            # After a crash the old browser may still be shutting down on this profile: wait for it once.
+            if not (isinstance(_launch_error(exc, info, profile), ProfileInUse) and _wait_for_profile_holder(profile)):
+                raise
+            context = launch()
     except PlaywrightError as exc:
         raise _launch_error(exc, info, profile) from None
     _set_timeouts(context, settings)
@@ -403,7 +412,7 @@ def open_ephemeral(
     """A browser with a fresh, throwaway profile (dry runs, tests), identified and sized as `open_profile`'s."""
     _require_display(headed)
     agent = user_agent(info, settings, playwright=playwright)
-    browser = _launch(playwright, info, headless=not headed)
+    browser = _launch(playwright, info, headless=not headed, extra_args=settings.browser_args)
     try:
         context = browser.new_context(user_agent=agent, viewport=VIEWPORT)
     except BaseException:
@@ -413,11 +422,13 @@ def open_ephemeral(
     return browser, context
 
 
-def _launch(playwright: Playwright, info: BrowserInfo, *, headless: bool) -> Browser:
+def _launch(playwright: Playwright, info: BrowserInfo, *, headless: bool, extra_args: list[str]) -> Browser:
     from playwright.sync_api import Error as PlaywrightError
 
     try:
-        return playwright.chromium.launch(executable_path=str(info.path), headless=headless, args=list(QUIET_ARGS))
+        return playwright.chromium.launch(
+            executable_path=str(info.path), headless=headless, args=[*QUIET_ARGS, *extra_args]
+        )
     except PlaywrightError as exc:
         raise _launch_error(exc, info, None) from None
 
@@ -437,6 +448,28 @@ def _require_display(headed: bool) -> None:
             "A visible browser window was asked for, but this session has no display (DISPLAY is not set).",
             "Run it from a desktop session, or under a virtual display: xvfb-run -a safet-filer …",
         )
+
+
+def _wait_for_profile_holder(profile: Path, timeout_s: float = 15) -> bool:
+    """Wait for the browser process that holds `profile` (Chromium's SingletonLock names it) to exit.
+
+    True when it exited, or is gone already; False when it is still running (a browser the person has open).
+    """
+    try:
+        holder = os.readlink(profile / "SingletonLock")  # "<hostname>-<pid>"
+        pid = int(holder.rsplit("-", 1)[1])
+    except (OSError, ValueError, IndexError):
+        return True
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        time.sleep(0.2)
+    return False
 
 
 _IN_USE_SIGNS = ("ProcessSingleton", "profile is already in use", "Opening in existing browser session")

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     pacing_s: float = Field(default=20, ge=0, description="Pause between claims on a real Seller Central host")
     headed: bool = Field(default=False, description="Show the browser window")
     allow_unattended: bool = Field(default=False, description="Let --yes submit on a real Seller Central host")
+    browser_args: list[str] = Field(
+        default_factory=list, description="Extra Chromium command-line arguments (a proxy, a debugging port)"
+    )
     user_agent_suffix: str = Field(default="", description="Extra text after safet-filer/<version> in the user agent")
 
     @field_validator("marketplaces", mode="before")

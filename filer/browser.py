@@ -26,6 +26,7 @@ from safet_filer.errors import BrowserNotFound, FilerError, InvalidInput
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
+
     from safet_filer.settings import Settings
 
 BrowserKind = Literal["configured", "playwright", "chrome", "chromium"]
@@ -387,6 +388,7 @@ def open_profile(playwright: Playwright, settings: Settings, info: BrowserInfo, 
             str(profile),
             executable_path=str(info.path),
             headless=not headed,
+            handle_sigint=False,  # Ctrl-C is the run's to handle: it lets a step under way (a submit) finish
             args=[*QUIET_ARGS, *settings.browser_args],
             user_agent=agent,
             viewport=VIEWPORT,
@@ -427,7 +429,10 @@ def _launch(playwright: Playwright, info: BrowserInfo, *, headless: bool, extra_
 
     try:
         return playwright.chromium.launch(
-            executable_path=str(info.path), headless=headless, args=[*QUIET_ARGS, *extra_args]
+            executable_path=str(info.path),
+            headless=headless,
+            handle_sigint=False,  # as in open_profile
+            args=[*QUIET_ARGS, *extra_args],
         )
     except PlaywrightError as exc:
         raise _launch_error(exc, info, None) from None

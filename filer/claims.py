@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
 from safet_filer.errors import InvalidInput
 
 if TYPE_CHECKING:

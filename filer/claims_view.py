@@ -13,6 +13,7 @@ from safet_filer.claims import CheckedClaim, ClaimCheck, Problem
 
 if TYPE_CHECKING:
     from rich.console import Console
+
     from safet_filer.settings import Settings
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from safet_filer import __version__
 from safet_filer.errors import ExitStatus, FilerError
 
@@ -251,7 +252,7 @@ def site_options(command):
 
 
 @cli.command()
-@click.argument("claims_file", metavar="CLAIMS", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("claims_file", metavar="[CLAIMS]", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="File against the bundled mock Seller Central; nothing reaches Amazon.")
 @click.option("--rehearse", is_flag=True, help="Fill every step on the real site but never press Submit.")
 @click.option("--yes", is_flag=True, help="Submit without asking (the mock; a real host also needs allow_unattended).")
@@ -271,6 +272,7 @@ def run(app: AppContext, claims_file, dry_run, rehearse, yes, only, limit, base_
     3 stopped and needs you (quit, sign-in, automation restricted); 130 interrupted.
     """
     from rich.console import Console
+
     from safet_filer.run import FilingRun, RunOptions
 
     if dry_run and (rehearse or base_url):
@@ -303,6 +305,7 @@ def login(app: AppContext, base_url: str | None, headed: bool | None) -> None:
     for later runs. safet-filer never asks for, stores or types your password or codes.
     """
     from rich.console import Console
+
     from safet_filer.session import sign_in
 
     settings = app.settings()
@@ -364,6 +367,7 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
     Claims found there are recorded as filed; claims not found become pending, to be filed by the next run.
     """
     from rich.console import Console
+
     from safet_filer.run import reconcile_ledger
 
     settings = app.settings(headed=headed)

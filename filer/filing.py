@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
 from safet_filer.claims import CheckedClaim, default_sub_reason, fingerprint
 from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
@@ -27,7 +29,6 @@ from safet_filer.flows.wizard import (
 from safet_filer.ledger import NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.report import ClaimRecord
 from safet_filer.session import SIGN_IN_WAIT_S
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 if TYPE_CHECKING:
     from safet_filer.run import FilingRun
@@ -119,7 +120,7 @@ class ClaimFiler:
         entry = self.ledger.get(*self.key)
         if entry is None or not (entry.state in NEEDS_RECONCILING or entry.submit_attempts > 0):
             return False
-        self.run._step(f"{self.checked.order_id}: checking the dashboard for an earlier submit")
+        self.run.step(f"{self.checked.order_id}: checking the dashboard for an earlier submit")
         entry = self._retrying(
             lambda: reconcile(self.ledger, self._dashboard(), *self.key, run_id=self.run.folder.run_id)
         )
@@ -143,7 +144,7 @@ class ClaimFiler:
         self.record.screenshots.clear()
         args = self._site_args()
         order = OrderStep(*args)
-        self.run._step(f"{self.checked.order_id}: entering the order")
+        self.run.step(f"{self.checked.order_id}: entering the order")
         order.open()
         order.enter(self.checked.order_id)
         self._shot("order")
@@ -152,19 +153,19 @@ class ClaimFiler:
         if not eligibility.eligible:
             return eligibility, {}, None
         quantities = self._quantities(eligibility)
-        self.run._step(f"{self.checked.order_id}: selecting items")
+        self.run.step(f"{self.checked.order_id}: selecting items")
         items = ItemsStep(*args)
         items.select(quantities)
         self._shot("items")
         items.next()
-        self.run._step(f"{self.checked.order_id}: choosing reasons")
+        self.run.step(f"{self.checked.order_id}: choosing reasons")
         reasons = ReasonStep(*args)
         reason_text, sub_text = self._reason_texts()
         for asin in quantities:
             reasons.choose(asin, reason_text, sub_text)
         self._shot("reasons")
         reasons.next()
-        self.run._step(f"{self.checked.order_id}: uploading evidence")
+        self.run.step(f"{self.checked.order_id}: uploading evidence")
         evidence = EvidenceStep(*args)
         evidence.upload(self._attachments_still_files())
         evidence.describe(self.claim.description, self.claim.tracking_id)
@@ -244,26 +245,27 @@ class ClaimFiler:
                     "(or run with --headed and sign in when asked). Claims already filed are not filed again.",
                 )
             )
-        self.run.progress.stop()
-        self.run.console.print(
-            f"[bold yellow]Seller Central asks you to sign in[/bold yellow] ({exc.url.split('?')[0]}). "
-            "Finish signing in (and any code or puzzle) in the browser window; the run goes on by itself."
-        )
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        page = self.session.page
         signin_paths = self.labels.signin_paths
-        try:
-            page.wait_for_url(lambda url: not any(p in url for p in signin_paths), timeout=SIGN_IN_WAIT_S * 1000)
-        except PlaywrightTimeout:
-            raise Stop(
-                NeedsPerson(
-                    "Nobody finished signing in within 15 minutes.",
-                    "Run `safet-filer login` to sign in, then run the same command again.",
+        # Waiting on the person, like a prompt: Ctrl-C stops at once.
+        with self.run.paused(), self.run.interruption.at_prompt():
+            self.run.console.print(
+                f"[bold yellow]Seller Central asks you to sign in[/bold yellow] ({exc.url.split('?')[0]}). "
+                "Finish signing in (and any code or puzzle) in the browser window; the run goes on by itself."
+            )
+            try:
+                self.session.page.wait_for_url(
+                    lambda url: not any(p in url for p in signin_paths), timeout=SIGN_IN_WAIT_S * 1000
                 )
-            ) from None
-        self.run.console.print("Signed in; going on with the same claim.")
-        self.run.progress.start()
+            except PlaywrightTimeout:
+                raise Stop(
+                    NeedsPerson(
+                        "Nobody finished signing in within 15 minutes.",
+                        "Run `safet-filer login` to sign in, then run the same command again.",
+                    )
+                ) from None
+            self.run.console.print("Signed in; going on with the same claim.")
 
     # -- asking, then the one submit ------------------------------------------------------------------------------
     def _ask_and_submit(self, review: Review) -> None:
@@ -278,11 +280,7 @@ class ClaimFiler:
             screenshot=self.review_shot,
             site=self.run.base_url,
         )
-        self.run.progress.stop()
-        try:
-            decision = self.run.confirmer.ask(proposal)
-        finally:
-            self.run.progress.start()
+        decision = self.run.ask(proposal)
         if decision is Decision.SKIP:
             self._move(State.SKIPPED, message="Skipped by the person at the review step.")
             return

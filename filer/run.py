@@ -7,9 +7,12 @@ ask the person, and only then commit `submitting`, press Submit once and record 
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +21,10 @@ from urllib.parse import urlsplit
 
 from loguru import logger
 from rich.console import Console
+
 from safet_filer import __version__
 from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
-from safet_filer.confirm import Confirmer
+from safet_filer.confirm import Confirmer, Decision, Proposal
 from safet_filer.errors import ExitStatus, InvalidInput
 from safet_filer.filing import ClaimFiler, Stop, reconcile
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Ledger, State, command_line, exclusive
@@ -52,6 +56,46 @@ class RunResult:
     records: list[ClaimRecord] = field(default_factory=list)
 
 
+class Interruption:
+    """Ctrl-C during a run: the first asks to stop at the next safe point (a step's start, the next claim) so that the
+    step under way, a submit above all, ends and is recorded; a second one, or one at a prompt, stops at once."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.requested = False
+        self._prompting = False
+        self._previous: Any = None
+
+    def __enter__(self) -> Interruption:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested or self._prompting:
+            raise KeyboardInterrupt
+        self.requested = True
+        self.console.print("\n[yellow]Stopping after the current step[/yellow] (press Ctrl-C again to stop at once)…")
+
+    def checkpoint(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def at_prompt(self) -> Iterator[None]:
+        self.checkpoint()
+        self._prompting = True
+        try:
+            yield
+        finally:
+            self._prompting = False
+
+
 def is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "") in LOOPBACK
 
@@ -62,6 +106,7 @@ class FilingRun:
         self.options = options
         self.console = console
         self.records: list[ClaimRecord] = []
+        self.interruption = Interruption(console)
 
     # -- the run as a whole ------------------------------------------------------------------------------------
     def execute(self) -> RunResult:
@@ -103,7 +148,8 @@ class FilingRun:
             self._list_in_ledger(claims)
             status = ExitStatus.OK
             try:
-                self._file_all(stack, claims)
+                with self.interruption:
+                    self._file_all(stack, claims)
             except Stop as stop:
                 status = stop.error.exit_status
                 self.console.print(f"[red]Stopped:[/red] {stop.error.message}")
@@ -112,7 +158,7 @@ class FilingRun:
             except KeyboardInterrupt:
                 status = ExitStatus.INTERRUPTED
                 self.console.print(
-                    "\n[yellow]Interrupted.[/yellow] The ledger is consistent; nothing half-filed is lost."
+                    "\n[yellow]Interrupted.[/yellow] The ledger is consistent: every claim keeps its state."
                 )
             if status == ExitStatus.OK and any(r.state in ("failed", "unknown") for r in self.records):
                 status = ExitStatus.CLAIM_FAILED
@@ -179,16 +225,34 @@ class FilingRun:
         with self.progress:
             for n, (checked, record) in enumerate(zip(claims, self.records, strict=True)):
                 if n and not is_loopback(self.base_url) and self.settings.pacing_s:
-                    self._step(f"{checked.order_id}: pausing {self.settings.pacing_s:.0f}s between claims")
+                    self.step(f"{checked.order_id}: pausing {self.settings.pacing_s:.0f}s between claims")
                     time.sleep(self.settings.pacing_s)
+                self.interruption.checkpoint()
                 self.progress.update(task, description=checked.order_id)
                 self._file_one(checked, record)
                 self.progress.advance(task)
 
-    def _step(self, text: str) -> None:
+    # -- what a claim's filer asks of the run ------------------------------------------------------------------
+    def step(self, text: str) -> None:
+        """A step begins: a safe point to stop at after Ctrl-C, and news for the progress bar and the log."""
+        self.interruption.checkpoint()
         logger.debug(text)
         for task in self.progress.tasks:
             self.progress.update(task.id, description=text)
+
+    def ask(self, proposal: Proposal) -> Decision:
+        """Put a claim to the person, with the progress bar out of the way; Ctrl-C here stops at once."""
+        with self.paused(), self.interruption.at_prompt():
+            return self.confirmer.ask(proposal)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold the progress bar while the person reads or types."""
+        self.progress.stop()
+        try:
+            yield
+        finally:
+            self.progress.start()
 
     def _list_in_ledger(self, claims: list[CheckedClaim]) -> None:
         """Every claim of the list gets a ledger row before anything is filed, so none is forgotten if the run stops."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from loguru import logger
+
 from safet_filer.flows.labels import labels_for
 from safet_filer.flows.site import close_announcements
 from safet_filer.settings import Settings
@@ -88,6 +89,7 @@ class BrowserSession:
 def sign_in(settings: Settings, base_url: str, console: Any) -> None:
     """Open the signed-in profile headed on the dashboard and wait while the person signs in."""
     from playwright.sync_api import Error as PlaywrightError
+
     from safet_filer.errors import NeedsPerson
     from safet_filer.flows.dashboard import DASHBOARD_PATH, Dashboard
     from safet_filer.flows.site import SignInRequired

@@ -15,6 +15,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
 from safet_filer.errors import InvalidInput
 
 APP_NAME = "safet-filer"

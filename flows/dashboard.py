@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, expect
+
 from safet_filer.flows.site import SitePage, StepFailed, table_rows
 
 DASHBOARD_PATH = "/safet-claims"

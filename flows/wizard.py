@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
+
 from safet_filer.flows.site import (
     CLAIM_ID,
     SitePage,

@@ -13,6 +13,7 @@ import os
 import sys
 
 import pytest
+
 from safet_filer.browser import playwright_browsers_dir
 
 # Found through the developer's real home, before any test moves HOME: a Playwright-managed Chromium stays findable.

@@ -10,6 +10,7 @@ import textwrap
 import time
 
 import pytest
+
 from safet_filer.errors import LedgerBusy
 from safet_filer.ledger import Ledger, LedgerError, State, exclusive
 

@@ -11,6 +11,7 @@ import sqlite3
 
 import pytest
 from runs import claim, order_id, safet, safet_at_terminal, write_claims
+
 from safet_filer.fixtures.server import MockSellerCentral
 
 pytestmark = pytest.mark.e2e
@@ -243,3 +244,42 @@ def test_more_units_than_the_site_allows_fails_the_claim_without_a_submit(tmp_pa
     assert done.status == 1
     assert "allows 2 (refunded minus already claimed)" in done.output
     assert mock_site.submissions() == []
+
+
+def test_ctrl_c_at_the_prompt_stops_at_once_and_submits_nothing(tmp_path):
+    claims_file = write_claims(tmp_path, [claim(n, "damaged", tmp_path) for n in (1, 2)])
+    home = tmp_path / "home"
+    with permissive_site(claims_file) as site:
+        term = safet_at_terminal(home, "run", str(claims_file), "--base-url", site.url)
+        term.expect("Submit this claim\\?")
+        term.sendintr()
+        term.expect("To resume, run the same command again")
+        term.expect(pexpect_eof())
+        term.close()
+        assert term.exitstatus == 130
+        assert site.submissions() == []
+    assert sorted(ledger_states(home / "ledger.sqlite3").values()) == ["pending", "ready"]
+
+
+def test_ctrl_c_while_filing_lets_the_step_under_way_finish_and_keeps_ledger_and_site_agreed(tmp_path):
+    claims_file = write_claims(tmp_path, [claim(n, "damaged", tmp_path) for n in (1, 2, 3)])
+    home = tmp_path / "home"
+    with permissive_site(claims_file) as site:
+        site.set_faults(latency_ms=250)
+        term = safet_at_terminal(home, "run", str(claims_file), "--base-url", site.url, "--yes")
+        term.expect("Submitting without asking")  # the first submit is under way
+        term.sendintr()
+        term.expect("Stopping after the current step")
+        term.expect(pexpect_eof())
+        term.close()
+        assert term.exitstatus == 130
+        submitted = {s["order_id"]: s["claim_id"] for s in site.submissions()}
+    db = sqlite3.connect(home / "ledger.sqlite3")
+    rows = {
+        order: (state, claim_id)
+        for order, state, claim_id in db.execute("SELECT order_id, state, claim_id FROM claims")
+    }
+    assert submitted, "the submit under way was let finish"
+    for order, claim_id in submitted.items():
+        assert rows[order] == ("filed", claim_id)
+    assert all(state in ("filed", "pending") for state, _ in rows.values()), rows

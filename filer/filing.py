@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,6 +173,7 @@ class ClaimFiler:
         self._shot("evidence")
         evidence.next()
         review = ReviewStep(*args).read()
+        self.record.reviewed = asdict(review)
         self.review_shot = self._shot("review")
         return eligibility, quantities, review
 

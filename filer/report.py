@@ -28,6 +28,7 @@ class ClaimRecord:
     deadline: str | None = None
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
     evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
+    reviewed: dict[str, Any] | None = None  # what the review page said would be filed
 
 
 def _write_private(path: Path, text: str | bytes) -> None:
@@ -110,6 +111,23 @@ _STATE_COLOURS = {
 }
 
 
+def _reviewed_html(reviewed: dict[str, Any] | None) -> str:
+    """What the review page showed: the items table, the description and the documents."""
+    if not reviewed:
+        return ""
+    esc = html.escape
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{esc(str(i[k]))}</td>" for k in ("asin", "quantity", "reason", "sub_reason")) + "</tr>"
+        for i in reviewed["items"]
+    )
+    documents = ", ".join(reviewed["documents"]) or "—"
+    return f"""<details class="reviewed"><summary>As the review page showed it</summary>
+  <table><tr><th>ASIN</th><th>Quantity</th><th>Claim reason</th><th>Sub-reason</th></tr>{rows}</table>
+  <p><b>Description:</b> {esc(reviewed["description"])}</p>
+  <p><b>Tracking ID:</b> {esc(reviewed["tracking_id"] or "—")} · <b>Documents:</b> {esc(documents)}</p>
+</details>"""
+
+
 def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     esc = html.escape
     counts: dict[str, int] = {}
@@ -135,6 +153,7 @@ def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     <dt>Confirmed by</dt><dd>{esc(r.confirmed_by or "—")}</dd>
     <dt>Message</dt><dd>{esc(r.message or "—")}</dd>
   </dl>
+  {_reviewed_html(r.reviewed)}
   {f'<p class="evidence">Failure evidence: {evidence}</p>' if evidence else ""}
   <div class="shots">{shots or '<p class="none">No screenshots.</p>'}</div>
 </section>"""
@@ -158,6 +177,9 @@ dl{{display:grid;grid-template-columns:140px 1fr;gap:2px 12px;margin:12px 0}} dt
 text-decoration:none;color:#374151;font-size:12px}}
 .shots img{{width:180px;height:120px;object-fit:cover;object-position:top;border:1px solid #d1d5db;border-radius:4px}}
 .evidence .ev{{margin-right:10px}} .none{{color:#9ca3af}}
+.reviewed{{margin:0 0 12px}} .reviewed summary{{cursor:pointer;color:#374151}}
+.reviewed table{{border-collapse:collapse;margin:8px 0}}
+.reviewed td,.reviewed th{{border:1px solid #e5e7eb;padding:3px 8px;text-align:left}}
 </style></head>
 <body><main>
 <h1>{esc(title)}</h1>

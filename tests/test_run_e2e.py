@@ -182,6 +182,8 @@ def test_the_report_lists_every_claim_with_its_screenshots(tmp_path):
     assert len(images) >= 2 * 5  # eligibility, items, reasons, evidence, review, result per claim
     for image in images:
         assert f'src="{image}"' in report
+    assert "As the review page showed it" in report
+    assert "Claim 1: damaged; photos of the item and the label are attached." in report  # what was filed
 
 
 def pexpect_eof():

@@ -243,8 +243,9 @@ class ClaimFiler:
             raise Stop(
                 NeedsPerson(
                     f"Seller Central asks you to sign in ({self.checked.label} was not submitted).",
-                    "Run `safet-filer login`, sign in in the window that opens, then run the same command again "
-                    "(or run with --headed and sign in when asked). Claims already filed are not filed again.",
+                    "Run `safet-filer login`, sign in in the window that opens (tick 'Keep me signed in'), then run "
+                    "the same command again, or run with --headed and sign in when asked. Claims already filed are "
+                    "not filed again.",
                 )
             )
         from playwright.sync_api import TimeoutError as PlaywrightTimeout

@@ -100,7 +100,8 @@ def sign_in(settings: Settings, base_url: str, console: Any) -> None:
             dashboard.goto(DASHBOARD_PATH)
         except SignInRequired:
             console.print(
-                "Sign in to Seller Central in the browser window that opened (including any code or puzzle). "
+                "Sign in to Seller Central in the browser window that opened (including any code or puzzle), "
+                "and tick 'Keep me signed in' so that later runs can use the session. "
                 "safet-filer waits up to 15 minutes and never sees your password."
             )
         try:

@@ -313,48 +313,26 @@ def login(app: AppContext, base_url: str | None, headed: bool | None) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @ledger_option
 @pass_app
 def status(app: AppContext, as_json: bool, as_csv: bool, ledger_path: Path | None) -> None:
     """Show every claim in the ledger: its state, SAFE-T claim ID and last message."""
-    import csv
-    import dataclasses
-    import json
-
+    from safet_filer import ledger_view
     from safet_filer.ledger import Ledger
 
     path = ledger_path or app.settings().ledger_path
     if not path.exists():
         raise FilerError(f"There is no ledger at {path} yet.", "It is created by the first `safet-filer run`.")
     with Ledger(path) as ledger:
-        entries = [dataclasses.asdict(e) for e in ledger.entries()]
+        entries = ledger.entries()
     if as_json:
-        click.echo(json.dumps(entries, indent=2, default=str))
+        ledger_view.write_json(entries, sys.stdout)
     elif as_csv:
-        fields = list(entries[0]) if entries else ["marketplace", "order_id", "state"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(entries)
+        ledger_view.write_csv(entries, sys.stdout)
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"Ledger {path}", title_justify="left")
-        for column in ("Market", "Order ID", "State", "SAFE-T claim ID", "Confirmed", "Updated", "Message"):
-            table.add_column(column, overflow="fold")
-        for e in entries:
-            table.add_row(
-                e["marketplace"],
-                e["order_id"],
-                e["state"],
-                e["claim_id"] or "—",
-                e["confirmed_by"] or "—",
-                e["updated_at"],
-                e["message"] or "",
-            )
-        Console().print(table if entries else f"The ledger {path} holds no claims yet.")
+        ledger_view.print_table(entries, path)
 
 
 @cli.command()

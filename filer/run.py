@@ -302,13 +302,25 @@ class FilingRun:
     def _print_summary(self, status: ExitStatus, report: Path, claims_file: Path) -> None:
         from rich.table import Table
 
+        # IDs are read whole or not at all; on a narrow terminal the messages go under the table.
+        beside = self.console.width >= 120
         table = Table(title="Outcome", title_justify="left")
-        for column in ("Claim", "Order ID", "Outcome", "SAFE-T claim ID", "Message"):
-            table.add_column(column, overflow="fold")
+        for column in ("Claim", "Order ID", "Outcome", "SAFE-T claim ID"):
+            table.add_column(column, no_wrap=True, min_width=len(column))
+        if beside:
+            table.add_column("Message", overflow="fold", ratio=1)
+        notes = []
         for r in self.records:
             message = "" if r.state == State.FILED and r.message.startswith("Filed as") else r.message
-            table.add_row(f"claims[{r.index}]", r.order_id, r.state.replace("_", " "), r.claim_id or "—", message)
+            row = [f"claims[{r.index}]", r.order_id, r.state.replace("_", " "), r.claim_id or "—"]
+            if beside:
+                row.append(message)
+            elif message:
+                notes.append(f"claims[{r.index}] ({r.order_id}): {message}")
+            table.add_row(*row)
         self.console.print(table)
+        for note in notes:
+            self.console.print(note)
         self.console.print(f"Report: {report}")
         self.console.print(f"Run folder: {self.folder.path}")
         if status in (ExitStatus.INTERRUPTED, ExitStatus.NEEDS_PERSON) or any(

@@ -176,13 +176,20 @@ class Ledger:
         outcome: str | None = None,
         fingerprint: str | None = None,
         confirmed_by: str | None = None,
+        reconciled: bool = False,
     ) -> Entry:
-        """Move a claim to state `to`, refusing any move that could lead to a second filing."""
+        """Move a claim to state `to`, refusing any move that could lead to a second filing.
+
+        Only `reconciled=True` (the site was searched and holds no claim for the order) lets a claim whose submit
+        may have gone through become pending again.
+        """
         self.db.execute("BEGIN IMMEDIATE")
         try:
             current = self.get(marketplace, order_id)
             before = current.state if current else None
-            if to not in TRANSITIONS[before]:
+            if reconciled and before not in NEEDS_RECONCILING:
+                raise LedgerError(f"Order {order_id} ({marketplace}) is not waiting for reconciliation.")
+            if to not in TRANSITIONS[before] | ({State.PENDING} if reconciled else set()):
                 raise LedgerError(
                     f"Order {order_id} ({marketplace}) is '{before}' in the ledger and cannot become '{to}'.",
                     "Run `safet-filer reconcile` to check it against Seller Central first."
@@ -230,28 +237,7 @@ class Ledger:
 
     def found_absent(self, marketplace: str, order_id: str, *, run_id: str | None, message: str) -> Entry:
         """Reconciliation looked on the site and found no claim: the order may be filed again."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            current = self.get(marketplace, order_id)
-            if current is None or current.state not in NEEDS_RECONCILING:
-                raise LedgerError(f"Order {order_id} ({marketplace}) is not waiting for reconciliation.")
-            self.db.execute(
-                "UPDATE claims SET state = ?, message = ?, updated_at = ?, run_id = coalesce(?, run_id)"
-                " WHERE marketplace = ? AND order_id = ?",
-                (State.PENDING, message, _now(), run_id, marketplace, order_id),
-            )
-            self.db.execute(
-                "INSERT INTO events (marketplace, order_id, from_state, to_state, message, run_id, at)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (marketplace, order_id, current.state, State.PENDING, message, run_id, _now()),
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        entry = self.get(marketplace, order_id)
-        assert entry is not None
-        return entry
+        return self.move(marketplace, order_id, State.PENDING, run_id=run_id, message=message, reconciled=True)
 
 
 def _entry(row: sqlite3.Row) -> Entry:

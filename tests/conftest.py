@@ -11,6 +11,7 @@ tool opens itself (safet_filer.browser, e.g. in `run --dry-run`) are not those f
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ def _session_cache_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_from_developer(monkeypatch, tmp_path_factory, _session_cache_dir):
+def home(monkeypatch, tmp_path_factory, _session_cache_dir) -> Path:
     """Every test runs as a person with a fresh set-up: its own home, config, data and state folders, no SAFET_*
     variables, and settings whose default paths (profile, ledger, runs) point into that home.
 
@@ -53,7 +54,7 @@ def _isolated_from_developer(monkeypatch, tmp_path_factory, _session_cache_dir):
 
     home = tmp_path_factory.mktemp("home")
     for key in list(os.environ):
-        if key.startswith("SAFET_"):
+        if key.startswith("SAFET_") or key in ("FORCE_COLOR", "COLUMNS"):
             monkeypatch.delenv(key)
     folders = {
         "HOME": home,
@@ -72,6 +73,14 @@ def _isolated_from_developer(monkeypatch, tmp_path_factory, _session_cache_dir):
     # The profile, ledger and runs defaults are made from DATA_DIR each time settings are built.
     monkeypatch.setattr(settings_module, "DATA_DIR", home / ".local" / "share" / "safet-filer")
     monkeypatch.setattr(settings_module, "DEFAULT_CONFIG_FILE", home / ".config" / "safet-filer" / "config.toml")
+    return home
+
+
+@pytest.fixture
+def in_empty_folder(home, monkeypatch) -> Path:
+    """Work in the isolated home, so that no `.env` of the developer's working folder is read."""
+    monkeypatch.chdir(home)
+    return home
 
 
 @pytest.fixture(scope="session")
@@ -89,3 +98,24 @@ def mock_site(_mock_site_server):
     _mock_site_server.reset()
     yield _mock_site_server
     _mock_site_server.reset()  # also lets go of a request held by drop_submit_response
+
+
+@pytest.fixture(scope="session")
+def _quick_mock_server():
+    import json
+
+    from safet_filer.fixtures.scenario import BUNDLED_SCENARIO
+    from safet_filer.fixtures.server import MockSellerCentral
+
+    scenario = json.loads(BUNDLED_SCENARIO.read_text())
+    scenario["settings"]["eligibility_delay_ms"] = [0, 0]
+    with MockSellerCentral(scenario=scenario) as site:
+        yield site
+
+
+@pytest.fixture
+def quick_mock_site(_quick_mock_server):
+    """The bundled scenario answering eligibility at once, for the mock's own many tests; reset for each test."""
+    _quick_mock_server.reset()
+    yield _quick_mock_server
+    _quick_mock_server.reset()

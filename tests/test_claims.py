@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+
 from safet_filer import claims as claims_module
 from safet_filer.claims import (
     Claim,
@@ -32,18 +33,7 @@ TODAY = date(2026, 11, 28)
 ORDER = "113-1234567-1234567"
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch, tmp_path_factory):
-    """No SAFET_* variables, no .env, no config file of the developer's: defaults only."""
-    home = tmp_path_factory.mktemp("home")
-    for key in list(os.environ):
-        if key.startswith("SAFET_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setattr("safet_filer.settings.DEFAULT_CONFIG_FILE", home / "config" / "absent.toml")
-    monkeypatch.chdir(home)
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+
 from safet_filer.claims import check_claim_list, claim_list_schema
 from safet_filer.cli import cli
 from safet_filer.examples import example_source, write_example
@@ -20,20 +21,7 @@ from safet_filer.settings import Settings
 COMMITTED_EXAMPLE_DAY = date(2026, 11, 28)  # the day examples/claims.json was dated for
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch, tmp_path_factory):
-    """No SAFET_* variables, no .env, no config file of the developer's, no forced colour."""
-    home = tmp_path_factory.mktemp("home")
-    for key in list(os.environ):
-        if key.startswith("SAFET_"):
-            monkeypatch.delenv(key)
-    for key in ("FORCE_COLOR", "COLUMNS"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setattr("safet_filer.settings.DEFAULT_CONFIG_FILE", home / "config" / "absent.toml")
-    monkeypatch.chdir(home)
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
 
 
 def clean_env(home: Path) -> dict[str, str]:

@@ -6,27 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from safet_filer.cli import cli
 
-
-@pytest.fixture(autouse=True)
-def home(monkeypatch, tmp_path_factory) -> Path:
-    """No SAFET_* variables, no config file of the developer's; the working directory is an empty folder (no .env)."""
-    home = tmp_path_factory.mktemp("home")
-    for key in list(os.environ):
-        if key.startswith("SAFET_"):
-            monkeypatch.delenv(key)
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setattr("safet_filer.settings.DEFAULT_CONFIG_FILE", home / "config" / "absent.toml")
-    monkeypatch.chdir(home)
-    return home
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
 
 
 def config_json() -> dict:

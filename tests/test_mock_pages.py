@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from safet_filer.fixtures.scenario import BUNDLED_SCENARIO
+
 from safet_filer.fixtures.server import MockSellerCentral
 
 pytestmark = pytest.mark.e2e
@@ -31,19 +31,9 @@ def shown(d: date) -> str:
     return f"{MONTHS[d.month - 1]} {d.day}, {d.year}"
 
 
-@pytest.fixture(scope="module")
-def _quick_site():
-    scenario = json.loads(BUNDLED_SCENARIO.read_text())
-    scenario["settings"]["eligibility_delay_ms"] = [20, 60]
-    with MockSellerCentral(scenario=scenario) as site:
-        yield site
-
-
 @pytest.fixture
-def site(_quick_site):
-    _quick_site.reset()
-    yield _quick_site
-    _quick_site.reset()
+def site(quick_mock_site):
+    return quick_mock_site
 
 
 def claims_table(page: Page):

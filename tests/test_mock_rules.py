@@ -17,7 +17,8 @@ from http.cookiejar import CookieJar
 from urllib.parse import quote
 
 import pytest
-from safet_filer.fixtures.scenario import BUNDLED_SCENARIO, ScenarioError, made_up_asin
+
+from safet_filer.fixtures.scenario import ScenarioError, made_up_asin
 from safet_filer.fixtures.server import MockSellerCentral
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x01" * 200
@@ -70,20 +71,9 @@ class Client:
         return self.json("POST", "/safet-claims/api/uploads", data, headers={"X-File-Name": quote(name)})
 
 
-@pytest.fixture(scope="module")
-def _fast_site():
-    """The bundled scenario without the eligibility delay, so that these HTTP tests stay quick."""
-    scenario = json.loads(BUNDLED_SCENARIO.read_text())
-    scenario["settings"]["eligibility_delay_ms"] = [0, 0]
-    with MockSellerCentral(scenario=scenario) as site:
-        yield site
-
-
 @pytest.fixture
-def site(_fast_site):
-    _fast_site.reset()
-    yield _fast_site
-    _fast_site.reset()
+def site(quick_mock_site):
+    return quick_mock_site
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
-from safet_filer.fixtures.scenario import BUNDLED_SCENARIO
-from safet_filer.fixtures.server import MockSellerCentral
 
 pytestmark = pytest.mark.e2e
 
@@ -37,20 +35,9 @@ REASONS = {  # code: (visible text, sub-reason text, needs a photo, needs a trac
 }
 
 
-@pytest.fixture(scope="module")
-def _quick_site():
-    """The bundled scenario with a short eligibility delay; test_checking_eligibility_shows_progress uses the real one."""
-    scenario = json.loads(BUNDLED_SCENARIO.read_text())
-    scenario["settings"]["eligibility_delay_ms"] = [20, 60]
-    with MockSellerCentral(scenario=scenario) as site:
-        yield site
-
-
 @pytest.fixture
-def site(_quick_site):
-    _quick_site.reset()
-    yield _quick_site
-    _quick_site.reset()
+def site(quick_mock_site):
+    return quick_mock_site
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+
 from safet_filer import __version__, browser
 from safet_filer.browser import (
     QUIET_ARGS,

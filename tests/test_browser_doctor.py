@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_browser import fake_browser, posix_only, without_browsers
+
 from safet_filer import __version__, browser
 from safet_filer.cli import cli
 from safet_filer.settings import load_settings
-from test_browser import fake_browser, posix_only, without_browsers
 
 
 def doctor(*args: str, config: Path | None = None, env: dict[str, str] | None = None):

@@ -66,6 +66,12 @@ def test_every_reason_files_exactly_what_the_claim_says(tmp_path):
         assert "safet-filer/" in got["user_agent"]
     states = ledger_states(tmp_path / "home" / "ledger.sqlite3")
     assert set(states.values()) == {"filed"}
+    # The run's log holds the tool's own messages: no page text (the descriptions typed) and no cookies.
+    log = (done.run_folder / "log.jsonl").read_text()
+    assert log.count("\n") >= len(claims)
+    for c in claims:
+        assert c["description"] not in log
+    assert "session-id" not in log and "Cookie" not in log
 
 
 def test_a_second_run_files_nothing_new(tmp_path):
@@ -82,6 +88,29 @@ def test_a_second_run_files_nothing_new(tmp_path):
         assert third.status == 0, third.output
         assert len(site.submissions()) == 2
     assert "Already filed in an earlier run" in third.output
+
+    # A claim edited after it was filed is reported, never filed again.
+    edited = json.loads(claims_file.read_text())
+    edited["claims"][0]["description"] += " (More photos attached.)"
+    claims_file.write_text(json.dumps(edited))
+    with permissive_site(claims_file) as site:
+        fourth = safet(home, "run", str(claims_file), "--base-url", site.url, "--yes")
+        assert fourth.status == 0, fourth.output
+        assert site.submissions() == []
+    assert "changed since it was filed" in fourth.output
+
+
+def test_only_files_the_orders_named(tmp_path):
+    claims_file = write_claims(tmp_path, [claim(n, "damaged", tmp_path) for n in (1, 2, 3)])
+    with permissive_site(claims_file) as site:
+        done = safet(tmp_path / "home", "run", str(claims_file), "--base-url", site.url, "--yes", "--only", order_id(2))
+        assert done.status == 0, done.output
+        assert [s["order_id"] for s in site.submissions()] == [order_id(2)]
+        unknown = safet(
+            tmp_path / "home", "run", str(claims_file), "--base-url", site.url, "--only", "113-0000000-0000000"
+        )
+        assert unknown.status == 2
+        assert "--only names order(s) not in the claim list: 113-0000000-0000000" in unknown.output
 
 
 def test_without_a_terminal_nothing_is_submitted_unless_yes(tmp_path):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from safet_filer.claims import CheckedClaim, default_sub_reason, fingerprint
 from safet_filer.confirm import Decision, Proposal
@@ -29,7 +29,7 @@ from safet_filer.flows.wizard import (
 )
 from safet_filer.ledger import NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.report import ClaimRecord
-from safet_filer.session import SIGN_IN_WAIT_S
+from safet_filer.session import SIGN_IN_WAIT_S, BrowserSession
 
 if TYPE_CHECKING:
     from safet_filer.run import FilingRun
@@ -100,6 +100,9 @@ class ClaimFiler:
         except ClaimProblem as problem:
             self._fail(str(problem))
         except StepFailed as exc:
+            if not self.session.alive():  # the step failed because the browser died under it
+                self._browser_crashed(exc.message)
+                return
             self._fail(f"Could not {exc.step}: {exc.message}. The claim was not submitted; run again to retry it.")
         except LeftSite as exc:
             self._fail(f"{exc} Nothing more was typed; the claim was not submitted.")
@@ -113,8 +116,12 @@ class ClaimFiler:
                 )
             ) from None
         except PlaywrightError as exc:  # the browser or page crashed
-            self._fail(f"The browser stopped responding ({str(exc).splitlines()[0]}); it was restarted.")
-            self.session.restart()
+            self._browser_crashed(str(exc).splitlines()[0])
+
+    def _browser_crashed(self, why: str) -> None:
+        """Record the claim as failed (nothing was submitted) and start a new browser for the claims after it."""
+        self._fail(f"The browser stopped responding ({why}); it was restarted. The claim was not submitted.")
+        self.session.restart()
 
     # -- reconciliation: did an earlier submit go through? -------------------------------------------------------
     def _settled_by_reconciling(self) -> bool:
@@ -216,33 +223,16 @@ class ClaimFiler:
         return self.labels.reasons[reason.code], self.labels.sub_reasons[sub_code] if sub_code else None
 
     def _retrying(self, action):
-        """Run `action`, repeating it when a step fails (it is safe to repeat: nothing is submitted by it)."""
-        retrying = Retrying(
-            retry=retry_if_exception_type(StepFailed),
-            stop=stop_after_attempt(self.run.settings.retries),
-            wait=RETRY_WAIT,
-            before_sleep=self._log_retry,
-            reraise=True,
-        )
-        return retrying(action)
+        return repeat_step(action, self.session, self.run.settings.retries, self.checked.label)
 
-    def _log_retry(self, state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        step = exc.step if isinstance(exc, StepFailed) else "step"
-        logger.warning(
-            "{}: {} failed ({}); trying again (attempt {} of {})",
-            self.checked.label,
-            step,
-            getattr(exc, "message", exc),
-            state.attempt_number + 1,
-            self.run.settings.retries,
-        )
-
-    def _wait_for_sign_in(self, exc: SignInRequired) -> None:
+    def _wait_for_sign_in(self, exc: SignInRequired, *, after_submit: bool = False) -> None:
         if not self.session.headed:
             raise Stop(
                 NeedsPerson(
-                    f"Seller Central asks you to sign in ({self.checked.label} was not submitted).",
+                    f"Seller Central asked you to sign in just as {self.checked.label} was submitted; the next run "
+                    "checks the dashboard for it before filing anything."
+                    if after_submit
+                    else f"Seller Central asks you to sign in ({self.checked.label} was not submitted).",
                     "Run `safet-filer login`, sign in in the window that opens (tick 'Keep me signed in'), then run "
                     "the same command again, or run with --headed and sign in when asked. Claims already filed are "
                     "not filed again.",
@@ -306,9 +296,14 @@ class ClaimFiler:
         except KeyboardInterrupt:
             self._unknown("Interrupted after Submit was pressed")
             raise
+        except SignInRequired as exc:  # the session ended as the claim went in: it may or may not have got there
+            self._unknown("Seller Central asked to sign in instead of showing the result of Submit")
+            self._wait_for_sign_in(exc, after_submit=True)  # headless, the run stops here
+            self._file()  # signed in again: the same claim, starting with the dashboard look-up
+            return
         except (SiteError, PlaywrightError) as exc:
             self._unknown(f"No result after Submit ({str(exc).splitlines()[0]})")
-            if isinstance(exc, PlaywrightError):
+            if isinstance(exc, PlaywrightError) or not self.session.alive():
                 self.session.restart()
             return
         self._move(State.FILED, claim_id=claim_id, message=f"Filed as SAFE-T claim {claim_id}.")
@@ -365,6 +360,35 @@ class ClaimFiler:
 
     def _site_args(self) -> tuple:
         return (self.session.page, self.labels, self.run.base_url, self.run.settings.step_timeout_s * 1000)
+
+
+def repeat_step(action, session: BrowserSession, attempts: int, label: str):
+    """Run `action`, repeating it when a step fails: only for steps that are safe to repeat (nothing is submitted
+    by them), and not once the browser itself is gone (a crash: repeating cannot help)."""
+
+    def worth_repeating(exc: BaseException) -> bool:
+        return isinstance(exc, StepFailed) and session.alive()
+
+    def log_retry(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        step = exc.step if isinstance(exc, StepFailed) else "step"
+        logger.warning(
+            "{}: {} failed ({}); trying again (attempt {} of {})",
+            label,
+            step,
+            getattr(exc, "message", exc),
+            state.attempt_number + 1,
+            attempts,
+        )
+
+    retrying = Retrying(
+        retry=retry_if_exception(worth_repeating),
+        stop=stop_after_attempt(attempts),
+        wait=RETRY_WAIT,
+        before_sleep=log_retry,
+        reraise=True,
+    )
+    return retrying(action)
 
 
 def reconcile(ledger: Ledger, dashboard: Dashboard, marketplace: str, order_id: str, *, run_id: str | None) -> Entry:

@@ -25,6 +25,7 @@ class BrowserSession:
         self._browser: Any = None
         self.context: Any = None
         self.page: Any = None
+        self._page_crashed = False
 
     def __enter__(self) -> BrowserSession:
         from playwright.sync_api import sync_playwright
@@ -53,7 +54,12 @@ class BrowserSession:
         self.context.set_default_navigation_timeout(self.settings.navigation_timeout_s * 1000)
         self.context.tracing.start(screenshots=True, snapshots=True)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self._page_crashed = False
+        self.page.on("crash", self._note_crash)
         close_announcements(self.page, self.labels)
+
+    def _note_crash(self, page: Any) -> None:
+        self._page_crashed = True
 
     def _close(self) -> None:
         for close in (lambda: self.context and self.context.close(), lambda: self._browser and self._browser.close()):
@@ -62,6 +68,16 @@ class BrowserSession:
             except Exception:  # already gone after a crash
                 pass
         self.context = self._browser = self.page = None
+
+    def alive(self) -> bool:
+        """Whether the browser still answers (False after it crashed, was killed or its page crashed)."""
+        if self.page is None or self.page.is_closed() or self._page_crashed:
+            return False
+        try:
+            self.context.cookies()  # a round trip to the browser process, whatever the page is doing
+        except Exception:  # noqa: BLE001  any failure here means the browser is gone
+            return False
+        return True
 
     def restart(self) -> None:
         """After a browser or page crash: a new browser on the same profile."""

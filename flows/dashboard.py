@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, expect
 
-from safet_filer.flows.site import SitePage, StepFailed, table_rows
+from safet_filer.flows.site import SitePage, StepFailed, first_line, table_rows
 
 DASHBOARD_PATH = "/safet-claims"
 
@@ -32,21 +33,43 @@ class Dashboard(SitePage):
     def search_box(self) -> Locator:
         return self.page.get_by_role("searchbox", name=self.labels.search_box)
 
+    @property
+    def data_rows(self) -> Locator:
+        return self.table.get_by_role("row").filter(has=self.page.get_by_role("cell"))
+
+    @property
+    def no_claims(self) -> Locator:
+        return self.page.get_by_text(self.labels.no_claims, exact=True)
+
+    @property
+    def busy(self) -> Locator:
+        """A progress message ("Loading claims…") while the list is being fetched."""
+        return self.page.get_by_role("status").filter(has_text=re.compile(r"\S"))
+
     def open(self) -> None:
         self.goto(DASHBOARD_PATH)
         self.wait_for(self.search_box, self.STEP)
+        # The page lists claims by itself once loaded: let that finish, so that a search's answer is never
+        # mistaken for the first list (or an empty table still loading for "no claim").
+        self._wait_until_listed("the claims list did not load")
 
     def claims_for(self, order_id: str) -> list[FiledClaim]:
-        """Every claim the dashboard lists for `order_id` (searching waits until only matches are listed)."""
+        """Every claim the dashboard lists for `order_id` (an answer only once the search has finished)."""
         self.open()
         try:
             self.search_box.fill(order_id, timeout=self.timeout_ms)
             self.search_box.press("Enter", timeout=self.timeout_ms)
-            data_rows = self.table.get_by_role("row").filter(has=self.page.get_by_role("cell"))
-            expect(data_rows.filter(has_not_text=order_id)).to_have_count(0, timeout=self.timeout_ms)
-        except (AssertionError, PlaywrightError) as exc:
+        except PlaywrightError as exc:
             self.check_site()
-            raise StepFailed(self.STEP, f"the search for {order_id} did not finish ({exc})") from None
+            raise StepFailed(self.STEP, f"could not search for {order_id} ({first_line(exc)})") from None
+        self._wait_until_listed(f"the search for {order_id} did not finish")
+        try:
+            expect(self.data_rows.filter(has_not_text=order_id)).to_have_count(0, timeout=self.timeout_ms)
+        except AssertionError:
+            self.check_site()
+            raise StepFailed(
+                self.STEP, f"the dashboard still lists other orders after searching for {order_id}"
+            ) from None
         self.check_site()
         lab = self.labels
         return [
@@ -60,6 +83,22 @@ class Dashboard(SitePage):
             for row in table_rows(self.table)
             if row.get(lab.col_order_id, "") == order_id
         ]
+
+    def _wait_until_listed(self, what: str) -> None:
+        """Wait until the list is settled: no progress message, then rows or "No claims found"; an alert (the site
+        could not list the claims) is a failed step, never an empty answer."""
+        try:
+            expect(self.busy).to_have_count(0, timeout=self.timeout_ms)
+            settled = self.data_rows.or_(self.no_claims).or_(self.page.get_by_role("alert")).or_(self._stop_signs)
+            expect(settled.first).to_be_visible(timeout=self.timeout_ms)
+            expect(self.busy).to_have_count(0, timeout=self.timeout_ms)
+        except (AssertionError, PlaywrightError) as exc:
+            self.check_site()
+            raise StepFailed(self.STEP, f"{what} ({first_line(exc)})") from None
+        self.check_site()
+        refused = self.alert_text()
+        if refused:
+            raise StepFailed(self.STEP, f"{what}: the site answered: {refused}")
 
     def wait_until_signed_in(self, timeout_ms: float) -> None:
         """Wait, as long as the person needs, until the dashboard shows (they are signing in in the window)."""

@@ -25,6 +25,7 @@ class SiteLabels:
     col_claim_date: str = "Claim date"
     col_status: str = "Status"
     col_reimbursement: str = "Reimbursement"
+    no_claims: str = "No claims found"
     # wizard, every step
     next: str = "Next"
     back: str = "Back"

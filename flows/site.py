@@ -91,7 +91,7 @@ class SitePage:
         try:
             response = self.page.goto(self.base_url + path, wait_until="domcontentloaded")
         except PlaywrightError as exc:
-            raise StepFailed("open page", f"{path} did not load ({_first_line(exc)})") from None
+            raise StepFailed("open page", f"{path} did not load ({first_line(exc)})") from None
         self.check_site()
         if response is not None and response.status >= 500:
             raise StepFailed("open page", f"{path} answered with a server error (HTTP {response.status})")
@@ -105,7 +105,7 @@ class SitePage:
             self.check_site()
             raise StepFailed(step, "the page did not get there in time") from None
         except PlaywrightError as exc:
-            raise StepFailed(step, _first_line(exc)) from None
+            raise StepFailed(step, first_line(exc)) from None
         self.check_site()
 
     def alert_text(self) -> str | None:
@@ -122,7 +122,7 @@ class SitePage:
         try:
             target.click(timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise StepFailed(step, f"could not click it ({_first_line(exc)})") from None
+            raise StepFailed(step, f"could not click it ({first_line(exc)})") from None
 
 
 def close_announcements(page: Page, labels: SiteLabels) -> None:
@@ -159,5 +159,5 @@ def key_value_rows(table: Locator) -> dict[str, str]:
 CLAIM_ID = re.compile(r"\b\d{5}-\d{5}-\d{7}\b")
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

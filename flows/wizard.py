@@ -239,8 +239,13 @@ class EvidenceStep(SitePage):
             raise StepFailed(self.STEP, exc.message.splitlines()[0]) from None
 
     def next(self) -> None:
+        """Next, to the review step: the site prepares the claim first, and says so in an alert when it cannot."""
         self.click(self.button(self.labels.next), self.STEP)
-        self.wait_for(self.page.get_by_role("table", name=self.labels.summary_table), self.STEP)
+        summary = self.page.get_by_role("table", name=self.labels.summary_table)
+        self.wait_for(summary.or_(self.page.get_by_role("alert").filter(visible=True)), self.STEP)
+        refused = None if summary.is_visible() else self.alert_text()
+        if refused:
+            raise StepFailed(self.STEP, f"the site did not prepare the review: {refused}")
 
 
 class ReviewStep(SitePage):

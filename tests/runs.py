@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sqlite3
 import struct
 import subprocess
 import sys
+import threading
 import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -66,8 +69,8 @@ def write_claims(folder: Path, claims: list[dict], marketplace: str = "US") -> P
     return path
 
 
-def isolated_env(home: Path) -> dict[str, str]:
-    """The environment of a person with a fresh safet-filer set-up under `home`."""
+def isolated_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a person with a fresh safet-filer set-up under `home` (`extra`: more or other variables)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAFET_")}
     env.update(
         HOME=str(home),
@@ -85,6 +88,7 @@ def isolated_env(home: Path) -> dict[str, str]:
     )
     # A Playwright-managed browser found through the real home stays findable from the fake one.
     env.setdefault("PLAYWRIGHT_BROWSERS_PATH", str(Path.home() / ".cache" / "ms-playwright"))
+    env.update(extra or {})
     return env
 
 
@@ -102,11 +106,11 @@ def run_folder_of(output: str) -> Path | None:
     return None
 
 
-def safet(home: Path, *args: str, timeout: float = 240) -> Finished:
-    """Run `safet-filer ARGS` as a subprocess with no terminal (stdin closed)."""
+def safet(home: Path, *args: str, timeout: float = 240, env: dict[str, str] | None = None) -> Finished:
+    """Run `safet-filer ARGS` as a subprocess with no terminal (stdin closed); `env` adds or overrides variables."""
     proc = subprocess.run(
         [sys.executable, "-m", "safet_filer", *args],
-        env=isolated_env(home),
+        env=isolated_env(home, env),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -126,3 +130,71 @@ def safet_at_terminal(home: Path, *args: str, timeout: float = 60) -> pexpect.sp
         timeout=timeout,
         dimensions=(50, 160),
     )
+
+
+class Background:
+    """`safet-filer ARGS` running in its own process group (as a person's terminal would start it), its output
+    collected as it comes, for a test that acts while it runs (kills it, plays the person in its browser)."""
+
+    def __init__(self, home: Path, *args: str, env: dict[str, str] | None = None):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "safet_filer", *args],
+            env=isolated_env(home, env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self._chunks: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._chunks.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self._chunks)
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: the CLI, Playwright's driver and whatever else it started."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def finish(self, timeout: float = 120) -> Finished:
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+        finally:
+            self._reader.join(timeout=10)
+        return Finished(self.proc.returncode, self.output, run_folder_of(self.output))
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.running():
+            self.kill()
+            self.proc.wait(timeout=30)
+        self._reader.join(timeout=10)
+
+
+def ledger_rows(home: Path) -> dict[str, tuple[str, str | None, str | None]]:
+    """order ID -> (state, claim ID, message), read straight from the ledger file under `home` (empty: no ledger)."""
+    if not (home / "ledger.sqlite3").exists():  # never create it: the tool makes it, private, on its first run
+        return {}
+    db = sqlite3.connect(home / "ledger.sqlite3", timeout=30)
+    try:
+        return {r[0]: tuple(r[1:]) for r in db.execute("SELECT order_id, state, claim_id, message FROM claims")}
+    finally:
+        db.close()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +26,8 @@ from rich.console import Console
 from safet_filer import __version__
 from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
 from safet_filer.confirm import Confirmer, Decision, Proposal
-from safet_filer.errors import ExitStatus, InvalidInput
-from safet_filer.filing import ClaimFiler, Stop, reconcile
+from safet_filer.errors import ExitStatus, FilerError, InvalidInput, NeedsPerson
+from safet_filer.filing import ClaimFiler, Stop, reconcile, repeat_step
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Ledger, State, command_line, exclusive
 from safet_filer.logs import start_run_log
 from safet_filer.report import ClaimRecord, RunFolder
@@ -155,6 +156,11 @@ class FilingRun:
                 self.console.print(f"[red]Stopped:[/red] {stop.error.message}")
                 if stop.error.hint:
                     self.console.print(stop.error.hint)
+            except FilerError as error:  # e.g. the browser would not start again after a crash
+                status = error.exit_status
+                self.console.print(f"[red]Stopped:[/red] {error.message}")
+                if error.hint:
+                    self.console.print(error.hint)
             except KeyboardInterrupt:
                 status = ExitStatus.INTERRUPTED
                 self.console.print(
@@ -335,8 +341,10 @@ class FilingRun:
 
 def reconcile_ledger(settings: Settings, ledger_path: Path, base_url: str | None, console: Console) -> ExitStatus:
     """Settle every claim whose submit may have gone through by looking it up on the dashboard."""
+    from playwright.sync_api import Error as PlaywrightError
+
     from safet_filer.flows.dashboard import Dashboard
-    from safet_filer.flows.site import SiteError
+    from safet_filer.flows.site import AutomationRestricted, SignInRequired, SiteError
     from safet_filer.session import BrowserSession
 
     if not ledger_path.exists():
@@ -350,15 +358,32 @@ def reconcile_ledger(settings: Settings, ledger_path: Path, base_url: str | None
         for marketplace in sorted({e.marketplace for e in entries}):
             site = (base_url or settings.market(marketplace).base_url).rstrip("/")
             with BrowserSession(settings, site, headed=settings.headed, ephemeral=False) as session:
-                dashboard = Dashboard(session.page, session.labels, site, settings.step_timeout_s * 1000)
                 for entry in (e for e in entries if e.marketplace == marketplace):
+                    dashboard = Dashboard(session.page, session.labels, site, settings.step_timeout_s * 1000)
                     try:
-                        settled = reconcile(ledger, dashboard, marketplace, entry.order_id, run_id=None)
-                    except SiteError as exc:
+                        settled = repeat_step(
+                            partial(reconcile, ledger, dashboard, marketplace, entry.order_id, run_id=None),
+                            session,
+                            settings.retries,
+                            entry.order_id,
+                        )
+                    except SignInRequired:
+                        raise NeedsPerson(
+                            "Seller Central asks you to sign in.",
+                            "Run `safet-filer login`, then `safet-filer reconcile` again.",
+                        ) from None
+                    except AutomationRestricted as exc:
+                        raise NeedsPerson(
+                            f"{exc} Stopped at once, as Amazon's Agent Policy asks.",
+                            "Check these claims on the SAFE-T dashboard by hand; nothing was changed in the ledger.",
+                        ) from None
+                    except (SiteError, PlaywrightError) as exc:
                         console.print(
                             f"{entry.order_id}: could not check the dashboard ({exc}); it stays {entry.state}."
                         )
                         status = ExitStatus.CLAIM_FAILED
+                        if not session.alive():
+                            session.restart()
                         continue
                     console.print(f"{entry.order_id}: {settled.state} — {settled.message}")
     return status

@@ -13,7 +13,6 @@ import sys
 import time
 
 import pytest
-from playwright.sync_api import sync_playwright
 from runs import claim, isolated_env, order_id, safet, write_claims
 
 from safet_filer.fixtures.server import MockSellerCentral
@@ -33,21 +32,21 @@ def debugging_port(profile, deadline: float) -> int:
     raise AssertionError("the login browser never opened")
 
 
-def sign_in_as_the_person(port: int, *, keep_signed_in: bool) -> None:
-    with sync_playwright() as p:
-        browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-        page = browser.contexts[0].pages[0]  # the window `login` opened, on Seller Central's sign-in page
-        page.get_by_role("textbox", name="Email or mobile phone number").fill("seller@example.com")
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        if keep_signed_in:
-            page.get_by_role("checkbox", name="Keep me signed in").check()
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("textbox", name="Enter OTP").fill("123456")
-        page.get_by_role("button", name="Sign in").click()
-        browser.close()  # detaches from the browser; `login` owns it
+def sign_in_as_the_person(playwright, port: int, *, keep_signed_in: bool) -> None:
+    # pytest-playwright's own Playwright: a second sync Playwright cannot start beside it in one process.
+    browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+    page = browser.contexts[0].pages[0]  # the window `login` opened, on Seller Central's sign-in page
+    page.get_by_role("textbox", name="Email or mobile phone number").fill("seller@example.com")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    if keep_signed_in:
+        page.get_by_role("checkbox", name="Keep me signed in").check()
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("textbox", name="Enter OTP").fill("123456")
+    page.get_by_role("button", name="Sign in").click()
+    browser.close()  # detaches from the browser; `login` owns it
 
 
-def login_as_the_person(home, site, *, keep_signed_in: bool) -> str:
+def login_as_the_person(playwright, home, site, *, keep_signed_in: bool) -> str:
     """Run `safet-filer login` and sign in in its window as the person would; returns what login printed."""
     env = {**isolated_env(home), "SAFET_BROWSER_ARGS": json.dumps(["--remote-debugging-port=0"])}
     login = subprocess.Popen(
@@ -60,7 +59,7 @@ def login_as_the_person(home, site, *, keep_signed_in: bool) -> str:
     )
     try:
         port = debugging_port(home / "profile", time.monotonic() + 60)
-        sign_in_as_the_person(port, keep_signed_in=keep_signed_in)
+        sign_in_as_the_person(playwright, port, keep_signed_in=keep_signed_in)
         output, _ = login.communicate(timeout=90)
     finally:
         login.kill()
@@ -71,11 +70,11 @@ def login_as_the_person(home, site, *, keep_signed_in: bool) -> str:
 
 
 @needs_display
-def test_login_waits_for_the_person_and_later_runs_reuse_the_session(tmp_path):
+def test_login_waits_for_the_person_and_later_runs_reuse_the_session(tmp_path, playwright):
     home = tmp_path / "home"
     claims_file = write_claims(tmp_path, [claim(1, "damaged", tmp_path)])
     with MockSellerCentral(claims_file=claims_file, auto_signin=False) as site:
-        output = login_as_the_person(home, site, keep_signed_in=True)
+        output = login_as_the_person(playwright, home, site, keep_signed_in=True)
         assert "Keep me signed in" in output
 
         done = safet(home, "run", str(claims_file), "--base-url", site.url, "--yes")
@@ -89,11 +88,11 @@ def test_login_waits_for_the_person_and_later_runs_reuse_the_session(tmp_path):
 
 
 @needs_display
-def test_a_sign_in_not_kept_ends_with_the_browser_and_the_run_says_so(tmp_path):
+def test_a_sign_in_not_kept_ends_with_the_browser_and_the_run_says_so(tmp_path, playwright):
     home = tmp_path / "home"
     claims_file = write_claims(tmp_path, [claim(1, "damaged", tmp_path)])
     with MockSellerCentral(claims_file=claims_file, auto_signin=False) as site:
-        login_as_the_person(home, site, keep_signed_in=False)
+        login_as_the_person(playwright, home, site, keep_signed_in=False)
         done = safet(home, "run", str(claims_file), "--base-url", site.url, "--yes")
         assert done.status == 3, done.output
         assert "Keep me signed in" in done.output

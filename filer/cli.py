@@ -291,8 +291,7 @@ def run(app: AppContext, claims_file, dry_run, rehearse, yes, only, limit, base_
         headed=settings.headed,
         ledger_path=ledger_path,
     )
-    result = FilingRun(settings, options, Console(stderr=False)).execute()
-    sys.exit(int(result.status))
+    sys.exit(int(FilingRun(settings, options, Console(stderr=False)).execute()))
 
 
 @cli.command()

@@ -42,14 +42,6 @@ class ClaimProblem(Exception):
     """The claim cannot be filed as written (the site's items disagree with it); retrying will not help."""
 
 
-class Stop(Exception):
-    """End the whole run after recording the current claim (quit, sign-in needed, automation restricted)."""
-
-    def __init__(self, error: NeedsPerson):
-        super().__init__(error.message)
-        self.error = error
-
-
 class ClaimFiler:
     def __init__(self, run: FilingRun, checked: CheckedClaim, record: ClaimRecord):
         self.run = run
@@ -108,12 +100,10 @@ class ClaimFiler:
             self._fail(f"{exc} Nothing more was typed; the claim was not submitted.")
         except AutomationRestricted as exc:
             self._fail(f"{exc} Stopped at once, as Amazon's Agent Policy asks.")
-            raise Stop(
-                NeedsPerson(
-                    f"Seller Central restricts automated access ({self.checked.label}).",
-                    "Amazon's Agent Policy asks automated tools to stop when told to: file the rest by hand, "
-                    "or contact Seller Support before running safet-filer again.",
-                )
+            raise NeedsPerson(
+                f"Seller Central restricts automated access ({self.checked.label}).",
+                "Amazon's Agent Policy asks automated tools to stop when told to: file the rest by hand, "
+                "or contact Seller Support before running safet-filer again.",
             ) from None
         except PlaywrightError as exc:  # the browser or page crashed
             self._browser_crashed(str(exc).splitlines()[0])
@@ -227,16 +217,14 @@ class ClaimFiler:
 
     def _wait_for_sign_in(self, exc: SignInRequired, *, after_submit: bool = False) -> None:
         if not self.session.headed:
-            raise Stop(
-                NeedsPerson(
-                    f"Seller Central asked you to sign in just as {self.checked.label} was submitted; the next run "
-                    "checks the dashboard for it before filing anything."
-                    if after_submit
-                    else f"Seller Central asks you to sign in ({self.checked.label} was not submitted).",
-                    "Run `safet-filer login`, sign in in the window that opens (tick 'Keep me signed in'), then run "
-                    "the same command again, or run with --headed and sign in when asked. Claims already filed are "
-                    "not filed again.",
-                )
+            raise NeedsPerson(
+                f"Seller Central asked you to sign in just as {self.checked.label} was submitted; the next run "
+                "checks the dashboard for it before filing anything."
+                if after_submit
+                else f"Seller Central asks you to sign in ({self.checked.label} was not submitted).",
+                "Run `safet-filer login`, sign in in the window that opens (tick 'Keep me signed in'), then run "
+                "the same command again, or run with --headed and sign in when asked. Claims already filed are "
+                "not filed again.",
             )
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -252,11 +240,9 @@ class ClaimFiler:
                     lambda url: not any(p in url for p in signin_paths), timeout=SIGN_IN_WAIT_S * 1000
                 )
             except PlaywrightTimeout:
-                raise Stop(
-                    NeedsPerson(
-                        "Nobody finished signing in within 15 minutes.",
-                        "Run `safet-filer login` to sign in, then run the same command again.",
-                    )
+                raise NeedsPerson(
+                    "Nobody finished signing in within 15 minutes.",
+                    "Run `safet-filer login` to sign in, then run the same command again.",
                 ) from None
             self.run.console.print("Signed in; going on with the same claim.")
 
@@ -279,7 +265,7 @@ class ClaimFiler:
             return
         if decision is Decision.QUIT:
             self._move(State.SKIPPED, message="Not submitted: the person stopped the run here.")
-            raise Stop(NeedsPerson("You stopped the run.", "Run the same command again to go on where you left off."))
+            raise NeedsPerson("You stopped the run.", "Run the same command again to go on where you left off.")
         review_step = ReviewStep(*self._site_args())
         review_step.accept_policy()
         confirmed_by = self.run.confirmer.confirmed_by

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -27,7 +27,7 @@ from safet_filer import __version__
 from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
 from safet_filer.confirm import Confirmer, Decision, Proposal
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput, NeedsPerson
-from safet_filer.filing import ClaimFiler, Stop, reconcile, repeat_step
+from safet_filer.filing import ClaimFiler, reconcile, repeat_step
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Ledger, State, command_line, exclusive
 from safet_filer.logs import start_run_log
 from safet_filer.report import ClaimRecord, RunFolder
@@ -47,14 +47,6 @@ class RunOptions:
     yes: bool = False
     headed: bool = False
     ledger_path: Path | None = None
-
-
-@dataclass
-class RunResult:
-    status: ExitStatus
-    folder: Path
-    report: Path
-    records: list[ClaimRecord] = field(default_factory=list)
 
 
 class Interruption:
@@ -110,23 +102,24 @@ class FilingRun:
         self.interruption = Interruption(console)
 
     # -- the run as a whole ------------------------------------------------------------------------------------
-    def execute(self) -> RunResult:
+    def execute(self) -> ExitStatus:
+        """File the claims; the exit status says how the run ended (the report says how each claim did)."""
         opts = self.options
+        claims_file = opts.claims_file
+        if claims_file is None and not opts.dry_run:
+            raise InvalidInput("No claim list given.", "Run `safet-filer run CLAIMS.json` (see `safet-filer check`).")
+        if claims_file is not None:  # checked before anything is made: a list with errors leaves nothing behind
+            check = load_claims_for_run(claims_file, self.settings)
         folder = RunFolder(
             self.settings.runs_dir, "dry-run" if opts.dry_run else "rehearse" if opts.rehearse else "run"
         )
         self.folder = folder
-        claims_file = opts.claims_file
         if claims_file is None:
-            if not opts.dry_run:
-                raise InvalidInput(
-                    "No claim list given.", "Run `safet-filer run CLAIMS.json` (see `safet-filer check`)."
-                )
             from safet_filer.examples import write_example
 
             claims_file = write_example(folder.path / "example")
             self.console.print(f"No claim list given: rehearsing the bundled example, written to {claims_file}")
-        check = load_claims_for_run(claims_file, self.settings)
+            check = load_claims_for_run(claims_file, self.settings)
         claims = self._select(check.claims)
         self.marketplace = check.marketplace
         self.console.print(f"Run folder: {folder.path}")
@@ -151,12 +144,7 @@ class FilingRun:
             try:
                 with self.interruption:
                     self._file_all(stack, claims)
-            except Stop as stop:
-                status = stop.error.exit_status
-                self.console.print(f"[red]Stopped:[/red] {stop.error.message}")
-                if stop.error.hint:
-                    self.console.print(stop.error.hint)
-            except FilerError as error:  # e.g. the browser would not start again after a crash
+            except FilerError as error:  # quit, a sign-in while headless, restricted access, a browser that won't start
                 status = error.exit_status
                 self.console.print(f"[red]Stopped:[/red] {error.message}")
                 if error.hint:
@@ -170,8 +158,7 @@ class FilingRun:
                 status = ExitStatus.CLAIM_FAILED
             report = folder.write(self.records, self._meta(claims_file, status))
             self._print_summary(status, report, claims_file)
-            return RunResult(status, folder.path, report, self.records)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return status
 
     def _select(self, claims: list[CheckedClaim]) -> list[CheckedClaim]:
         chosen = [c for c in claims if not self.options.only or c.order_id in self.options.only]

@@ -314,3 +314,13 @@ def test_ctrl_c_while_filing_lets_the_step_under_way_finish_and_keeps_ledger_and
     for order, claim_id in submitted.items():
         assert rows[order] == ("filed", claim_id)
     assert all(state in ("filed", "pending") for state, _ in rows.values()), rows
+
+
+def test_a_claim_list_with_errors_stops_before_anything_is_made(tmp_path):
+    bad = claim(1, "damaged", tmp_path, order_id="113-123")
+    home = tmp_path / "home"
+    done = safet(home, "run", str(write_claims(tmp_path, [bad])), "--dry-run", "--yes")
+    assert done.status == 2
+    assert "claims[0]" in done.output and "order_id" in done.output
+    assert not (home / "runs").exists()
+    assert not (home / "ledger.sqlite3").exists()

@@ -402,6 +402,20 @@ def reconcile(ledger: Ledger, dashboard: Dashboard, marketplace: str, order_id: 
     return entry
 
 
+def where_texts_differ(shown: str, claimed: str, context: int = 20) -> str:
+    """Where two texts first part, quoted from both (texts of different length part where the shorter ends)."""
+    shown, claimed = " ".join(shown.split()), " ".join(claimed.split())
+    at = next(
+        (i for i, (a, b) in enumerate(zip(shown, claimed, strict=False)) if a != b), min(len(shown), len(claimed))
+    )
+    start = max(at - context, 0)
+
+    def quote(text: str) -> str:
+        return ("…" if start else "") + text[start : at + context] + ("…" if at + context < len(text) else "")
+
+    return f'the page shows "{quote(shown)}", the claim says "{quote(claimed)}"'
+
+
 def compare(checked: CheckedClaim, quantities: dict[str, int], review: Review, labels: SiteLabels) -> list[str]:
     """Each way the review page differs from the claim, in words; empty when they agree."""
     claim = checked.claim
@@ -416,7 +430,9 @@ def compare(checked: CheckedClaim, quantities: dict[str, int], review: Review, l
     if not same(review.order_id, checked.order_id):
         differences.append(f"order ID shows {review.order_id!r}, the claim says {checked.order_id!r}")
     if not same(review.description, claim.description):
-        differences.append("the description differs from the claim's")
+        differences.append(
+            f"the description differs from the claim's: {where_texts_differ(review.description, claim.description)}"
+        )
     if not same(shown(review.tracking_id), claim.tracking_id or ""):
         differences.append(f"tracking ID shows {review.tracking_id!r}, the claim says {claim.tracking_id or 'none'!r}")
     expected_docs = sorted(p.name for p in checked.attachment_paths)

@@ -184,7 +184,7 @@ text-decoration:none;color:#374151;font-size:12px}}
 <body><main>
 <h1>{esc(title)}</h1>
 <p class="facts">{facts}</p>
-<p class="tally">{len(records)} claims: {esc(tally) or "none"}</p>
+<p class="tally">{len(records)} claim{"" if len(records) == 1 else "s"}: {esc(tally) or "none"}</p>
 {"".join(rows)}
 </main></body></html>
 """

@@ -33,7 +33,7 @@ class FilerGroup(click.Group):
 
 
 class AppContext:
-    """What every command shares: the --config path, and the settings built from it on first use."""
+    """What every command shares: the --config path, from which each command builds its settings."""
 
     def __init__(self, config_file: Path | None):
         self.config_file = config_file

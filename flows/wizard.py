@@ -13,6 +13,7 @@ from safet_filer.flows.site import (
     CLAIM_ID,
     SitePage,
     StepFailed,
+    first_line,
     key_value_rows,
     table_rows,
 )
@@ -85,7 +86,7 @@ class OrderStep(SitePage):
                 self.identifier_order_id.check(timeout=self.timeout_ms)
             self.order_id_box.fill(order_id, timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise StepFailed(self.STEP, f"could not type the order ID ({exc.message.splitlines()[0]})") from None
+            raise StepFailed(self.STEP, f"could not type the order ID ({first_line(exc)})") from None
 
     def check_eligibility(self) -> Eligibility:
         self.click(self.button(self.labels.check_eligibility), self.STEP)
@@ -155,7 +156,7 @@ class ItemsStep(SitePage):
             for row in others.all():
                 row.get_by_role("checkbox", name=lab.include_item).uncheck(timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise StepFailed(self.STEP, exc.message.splitlines()[0]) from None
+            raise StepFailed(self.STEP, first_line(exc)) from None
 
     def next(self) -> None:
         self.click(self.button(self.labels.next), self.STEP)
@@ -189,7 +190,7 @@ class ReasonStep(SitePage):
                 timeout=self.timeout_ms
             )
         except PlaywrightError as exc:
-            raise StepFailed(self.STEP, f"could not choose '{option}' ({exc.message.splitlines()[0]})") from None
+            raise StepFailed(self.STEP, f"could not choose '{option}' ({first_line(exc)})") from None
 
     def next(self) -> None:
         self.click(self.button(self.labels.next), self.STEP)
@@ -217,7 +218,7 @@ class EvidenceStep(SitePage):
         try:
             self.uploads.set_input_files([str(f) for f in files], timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise StepFailed(self.STEP, f"could not choose the files ({exc.message.splitlines()[0]})") from None
+            raise StepFailed(self.STEP, f"could not choose the files ({first_line(exc)})") from None
         for f in files:
             listed = self.uploaded.get_by_role("listitem").filter(has_text=f.name)
             self.wait_for(listed.or_(self.page.get_by_role("alert").filter(visible=True)), self.STEP)
@@ -236,7 +237,7 @@ class EvidenceStep(SitePage):
                     tracking_id, timeout=self.timeout_ms
                 )
         except PlaywrightError as exc:
-            raise StepFailed(self.STEP, exc.message.splitlines()[0]) from None
+            raise StepFailed(self.STEP, first_line(exc)) from None
 
     def next(self) -> None:
         """Next, to the review step: the site prepares the claim first, and says so in an alert when it cannot."""
@@ -279,7 +280,7 @@ class ReviewStep(SitePage):
         try:
             self.page.get_by_role("checkbox", name=self.labels.policy).check(timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise StepFailed(self.STEP, f"could not tick the policy box ({exc.message.splitlines()[0]})") from None
+            raise StepFailed(self.STEP, f"could not tick the policy box ({first_line(exc)})") from None
 
     def press_submit(self) -> None:
         """Press Submit once. Never call twice for one claim: whatever happens after is for the caller to find out."""

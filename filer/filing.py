@@ -16,7 +16,7 @@ from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
 from safet_filer.flows.dashboard import Dashboard
 from safet_filer.flows.labels import SiteLabels
-from safet_filer.flows.site import AutomationRestricted, LeftSite, SignInRequired, SiteError, StepFailed
+from safet_filer.flows.site import AutomationRestricted, LeftSite, SignInRequired, SiteError, StepFailed, first_line
 from safet_filer.flows.wizard import (
     Eligibility,
     EvidenceStep,
@@ -106,7 +106,7 @@ class ClaimFiler:
                 "or contact Seller Support before running safet-filer again.",
             ) from None
         except PlaywrightError as exc:  # the browser or page crashed
-            self._browser_crashed(str(exc).splitlines()[0])
+            self._browser_crashed(first_line(exc))
 
     def _browser_crashed(self, why: str) -> None:
         """Record the claim as failed (nothing was submitted) and start a new browser for the claims after it."""
@@ -122,7 +122,7 @@ class ClaimFiler:
         entry = self._retrying(
             lambda: reconcile(self.ledger, self._dashboard(), *self.key, run_id=self.run.folder.run_id)
         )
-        self.record.state, self.record.claim_id, self.record.message = entry.state.value, entry.claim_id, entry.message
+        self._show(entry)
         self.log.info("{}: {}", self.checked.label, entry.message)
         return entry.state == State.FILED
 
@@ -275,7 +275,6 @@ class ClaimFiler:
             fingerprint=fingerprint(self.checked),
             message="Submit pressed; waiting for the result.",
         )
-        self.record.confirmed_by = confirmed_by
         try:
             review_step.press_submit()
             claim_id = ResultPage(*self._site_args()).claim_id(self.run.settings.submit_timeout_s * 1000)
@@ -288,12 +287,11 @@ class ClaimFiler:
             self._file()  # signed in again: the same claim, starting with the dashboard look-up
             return
         except (SiteError, PlaywrightError) as exc:
-            self._unknown(f"No result after Submit ({str(exc).splitlines()[0]})")
+            self._unknown(f"No result after Submit ({first_line(exc)})")
             if isinstance(exc, PlaywrightError) or not self.session.alive():
                 self.session.restart()
             return
         self._move(State.FILED, claim_id=claim_id, message=f"Filed as SAFE-T claim {claim_id}.")
-        self.record.claim_id = claim_id
         self._shot("result")
 
     def _unknown(self, why: str) -> None:
@@ -314,7 +312,6 @@ class ClaimFiler:
                 claim_id=eligibility.existing_claim_id,
                 message=eligibility.message,
             )
-            self.record.claim_id = eligibility.existing_claim_id
         else:
             self._move(State.INELIGIBLE, outcome=eligibility.outcome, message=eligibility.message)
 
@@ -326,11 +323,16 @@ class ClaimFiler:
         if self.session.page is not None:
             self.run.folder.keep_failure(self.session.page, self.record)
 
-    def _move(self, state: State, **details) -> None:
-        entry = self.ledger.move(*self.key, state, run_id=self.run.folder.run_id, **details)
+    def _show(self, entry: Entry) -> None:
+        """The claim's record in the report, as the ledger now has it."""
         self.record.state = entry.state.value
         self.record.message = entry.message or ""
         self.record.claim_id = entry.claim_id
+        self.record.confirmed_by = entry.confirmed_by
+
+    def _move(self, state: State, **details) -> None:
+        entry = self.ledger.move(*self.key, state, run_id=self.run.folder.run_id, **details)
+        self._show(entry)
         # The console hears outcomes; the steps in between go to the run's log file only.
         level = {State.FAILED: "WARNING", State.UNKNOWN: "WARNING", State.READY: "DEBUG", State.SUBMITTING: "DEBUG"}
         self.log.log(

@@ -1,20 +1,16 @@
-"""How a checked claim list, the settings and the schema are shown: rich tables for people, JSON for machines.
+"""How a checked claim list is shown (`check`): a table and its problems for people, JSON for machines.
 
 rich is imported inside the functions that draw, so importing this module costs nothing.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from safet_filer.claims import CheckedClaim, ClaimCheck, Problem
+from safet_filer.claims import CheckedClaim, ClaimCheck, FilingWindow, Problem
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-    from safet_filer.settings import Settings
 
 
 def check_as_dict(check: ClaimCheck) -> dict[str, Any]:
@@ -33,7 +29,7 @@ def check_as_dict(check: ClaimCheck) -> dict[str, Any]:
                 "order_id": c.order_id,
                 "reason": c.reason.value if c.reason else None,
                 "deadline": c.deadline.isoformat() if c.deadline else None,
-                "days_left": (c.deadline - check.today).days if c.deadline else None,
+                "days_left": c.window.days_left if c.window else None,
                 "ok": c.ok,
                 "problems": [p.as_dict() for p in c.problems],
             }
@@ -126,7 +122,6 @@ def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
     """One line a claim; every column keeps its width except Reason, which gives way on a narrow terminal."""
     rows = []
     for claim in check.claims:
-        days = (claim.deadline - check.today).days if claim.deadline else None
         errors = sum(p.severity == "error" for p in claim.problems)
         warnings = len(claim.problems) - errors
         counts = ", ".join(
@@ -140,7 +135,7 @@ def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
                 (claim.order_id or "—", "" if claim.order_id else "dim"),
                 (claim.reason.value if claim.reason else "—", "" if claim.reason else "dim"),
                 (str(claim.deadline) if claim.deadline else "—", "" if claim.deadline else "dim"),
-                _days_cell(days),
+                _days_cell(claim.window),
                 (counts or "ready", "red" if errors else "yellow" if warnings else "green"),
             )
         )
@@ -165,14 +160,12 @@ def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
     return [line([(h, "") for h in _HEADERS], "bold"), rule, *(line(row) for row in rows)]
 
 
-def _days_cell(days: int | None) -> tuple[str, str]:
-    from safet_filer.claims import CLOSING_SOON_DAYS
-
-    if days is None:
+def _days_cell(window: FilingWindow | None) -> tuple[str, str]:
+    if window is None:
         return "—", "dim"
-    if days < 0:
+    if window.closed:
         return "closed", "red"
-    return str(days), "yellow" if days <= CLOSING_SOON_DAYS else ""
+    return str(window.days_left), "yellow" if window.closing_soon else ""
 
 
 def _problem_lines(problems: list[Problem], claim: CheckedClaim | None, width: int, paint: Any) -> list[str]:
@@ -193,101 +186,6 @@ def _problem_lines(problems: list[Problem], claim: CheckedClaim | None, width: i
         out.append(f"  {paint(mark, style)} {paint(head[:bold], 'bold')}{head[bold:]}")
         out += ["    " + rest for rest in wrapped[1:]]
     return out
-
-
-# --- config -----------------------------------------------------------------------------------------------------
-
-
-def settings_as_dict(settings: Settings, sources: dict[str, str], config_file: Path | None) -> dict[str, Any]:
-    """Every setting with its effective value and where it came from; marketplaces one by one."""
-    from safet_filer.settings import DEFAULT_MARKETPLACES
-
-    values = settings.model_dump(mode="json")
-    result: dict[str, Any] = {"config_file": str(config_file) if config_file else None, "settings": {}}
-    for name, value in values.items():
-        if name == "marketplaces":
-            continue
-        result["settings"][name] = {"value": value, "source": sources.get(name, "default")}
-    markets: dict[str, Any] = {}
-    for code, market in values["marketplaces"].items():
-        default = DEFAULT_MARKETPLACES.get(code)
-        unchanged = default is not None and market == _with_defaults(default)
-        markets[code] = {
-            "value": market,
-            "source": "default" if unchanged else sources.get("marketplaces", "default"),
-        }
-    result["marketplaces"] = markets
-    return result
-
-
-def _with_defaults(entry: dict[str, Any]) -> dict[str, Any]:
-    from safet_filer.settings import Marketplace
-
-    return Marketplace(**entry).model_dump(mode="json")
-
-
-def print_settings(info: dict[str, Any], console: Console) -> None:
-    """The settings table, then the marketplaces table; sources other than the default stand out."""
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
-    from rich.text import Text
-
-    def source_text(source: str) -> Text:
-        # The config file's path is on the first line; the table names only the kind of source.
-        short = source.split(" (", 1)[0]
-        return Text(short, style="dim") if short == "default" else Text(short, style="bold cyan")
-
-    where = info["config_file"]
-    console.print(
-        f"Config file: {escape(where)}"
-        if where
-        else Text("Config file: none (every setting has its default)", style="dim")
-    )
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
-    table.add_column("Setting", no_wrap=True)
-    table.add_column("Value", overflow="fold")
-    table.add_column("Source", no_wrap=True)
-    for name, entry in info["settings"].items():
-        value = entry["value"]
-        if value is None or value == "":
-            shown: Any = Text("(not set)", style="dim")
-        elif isinstance(value, bool):
-            shown = "true" if value else "false"
-        else:
-            shown = str(value)
-        table.add_row(name, shown, source_text(entry["source"]))
-    console.print(table)
-
-    markets = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
-    for heading in ("Code", "Host", "Window", "Wait", "Chars", "Files", "MB", "Source"):
-        markets.add_column(heading, justify="left" if heading in ("Code", "Host", "Source") else "right", no_wrap=True)
-    for code, entry in info["marketplaces"].items():
-        m = entry["value"]
-        markets.add_row(
-            code,
-            m["host"],
-            str(m["filing_window_days"]),
-            str(m["earliest_days_after_refund"]),
-            f"{m['description_limit']:,}",
-            str(m["max_attachments"]),
-            f"{m['max_attachment_mb']:g}",
-            source_text(entry["source"]),
-        )
-    console.print(Text("Marketplaces", style="bold"))
-    console.print(markets)
-    console.print(
-        Text(
-            "Window: days to file, from the later of the refund and the return's delivery. Wait: days after the "
-            "refund before Amazon takes a claim. Chars: description limit. Files, MB: attachments per claim, "
-            "size of each.",
-            style="dim",
-        )
-    )
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _s(n: int) -> str:

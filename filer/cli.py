@@ -72,6 +72,12 @@ def _console():
     return Console()
 
 
+def _echo_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 @cli.command()
 @click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for other programs.")
@@ -92,7 +98,7 @@ def check(app: AppContext, claims_file: Path, as_json: bool, marketplace: str | 
 
     result = check_claim_list(claims_file, app.settings(), marketplace=marketplace)
     if as_json:
-        click.echo(claims_view.dumps(claims_view.check_as_dict(result)))
+        _echo_json(claims_view.check_as_dict(result))
     else:
         claims_view.print_check(result, _console())
     if not result.ok:
@@ -106,10 +112,9 @@ def schema() -> None:
     Editors use it for completion and checking: save it (safet-filer schema > claims.schema.json) and point claims.json at it with
     "$schema": "./claims.schema.json".
     """
-    from safet_filer import claims_view
     from safet_filer.claims import claim_list_schema
 
-    click.echo(claims_view.dumps(claim_list_schema()))
+    _echo_json(claim_list_schema())
 
 
 @cli.command()
@@ -136,16 +141,16 @@ def config_command(app: AppContext, as_json: bool, marketplace: str | None) -> N
 
     Sources, highest first: command line, environment (SAFET_*), .env, config file, default.
     """
-    from safet_filer import claims_view
+    from safet_filer import config_view
     from safet_filer.settings import config_file_path, setting_sources
 
     settings = app.settings(marketplace=marketplace)
     sources = setting_sources(app.config_file, marketplace=marketplace)
-    info = claims_view.settings_as_dict(settings, sources, config_file_path(app.config_file))
+    info = config_view.settings_as_dict(settings, sources, config_file_path(app.config_file))
     if as_json:
-        click.echo(claims_view.dumps(info))
+        _echo_json(info)
     else:
-        claims_view.print_settings(info, _console())
+        config_view.print_settings(info, _console())
 
 
 # -- doctor: is this machine ready? --------------------------------------------------------------------------------
@@ -160,75 +165,12 @@ def doctor(app: AppContext, browser_only: bool) -> None:
     Whatever is missing comes with what to do about it. Exit status: 0 when a browser was found and starts,
     2 when not (--browser-only: 0 when a browser was found).
     """
-    from safet_filer import browser
-    from safet_filer.settings import DEFAULT_CONFIG_FILE, config_file_path
+    from safet_filer.doctor import browser_line, examine
 
     settings = app.settings()
     if browser_only:
-        click.echo(f"Browser:     {browser.find_browser(settings).describe()}")
-        return
-
-    def line(label: str, text: str, advice: str | None = None) -> None:
-        click.echo(f"{label + ':':<13}{text}")
-        for advice_line in (advice or "").splitlines():
-            click.echo(f"{'':<13}{advice_line}")
-
-    ready = True
-    try:
-        info = browser.find_browser(settings)
-        line("Browser", info.describe())
-    except FilerError as exc:
-        ready, info = False, None
-        line("Browser", "none found", f"{exc.message}\n{exc.hint or ''}")
-    if info is not None:
-        try:
-            line("User agent", browser.user_agent(info, settings))
-        except FilerError as exc:
-            ready = False
-            line("User agent", "unknown: the browser would not start", f"{exc.message}\n{exc.hint or ''}")
-
-    profile, profile_ok = settings.profile_dir, True
-    try:
-        browser.refuse_everyday_profile(profile)
-    except FilerError as exc:
-        ready = profile_ok = False
-        line("Profile", f"{profile} (refused)", f"{exc.message}\n{exc.hint or ''}")
-    else:
-        if profile.is_dir():
-            mode = profile.stat().st_mode & 0o777
-            loose = sys.platform != "win32" and mode & 0o077
-            advice = f"Others can read it, and it holds your Seller Central sign-in: run chmod 700 '{profile}'."
-            line("Profile", f"{profile} (exists, mode {mode:04o})", advice if loose else None)
-        else:
-            line("Profile", f"{profile} (not created yet)", "`safet-filer login` creates it when you sign in.")
-
-    config_path = config_file_path(app.config_file)
-    if config_path:
-        line("Config file", str(config_path))
-    else:
-        line(
-            "Config file",
-            "none (built-in defaults, .env and SAFET_* environment variables)",
-            f"To change settings, create {DEFAULT_CONFIG_FILE}; `safet-filer config` shows every value and its source.",
-        )
-    for label, path, made_by in (
-        ("Ledger", settings.ledger_path, "the first `safet-filer run` creates it"),
-        ("Runs dir", settings.runs_dir, "each `safet-filer run` adds a folder to it"),
-    ):
-        line(label, f"{path} ({'exists' if path.exists() else 'not created yet; ' + made_by})")
-
-    market = settings.market()
-    line("Marketplace", f"{settings.marketplace} ({market.host})")
-    session = browser.has_signin_session(settings) if profile_ok else None
-    if not profile_ok:
-        line("Sign-in", "not checked: the profile above is refused")
-    elif session:
-        line("Sign-in", f"a session seems to exist (sign-in cookies for {market.host} in the profile)")
-    elif session is None:
-        line("Sign-in", "cannot tell", "The profile's cookie database could not be read; close any browser using it.")
-    else:
-        line("Sign-in", "no session found", "Run `safet-filer login` and sign in once in the window that opens.")
-    if not ready:
+        click.echo(browser_line(settings))
+    elif not examine(settings, app.config_file, click.echo):
         click.get_current_context().exit(int(ExitStatus.INVALID))
 
 

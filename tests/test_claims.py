@@ -1,4 +1,4 @@
-"""The claim-list rules, one test (or a few) per rule: each fails when its rule is taken out of filer/claims.py."""
+"""The claim-list rules, one test (or a few) per rule: each fails when its rule is taken out of filer/claims/."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from safet_filer import claims as claims_module
 from safet_filer.claims import (
     Claim,
     ClaimItem,
@@ -25,6 +24,7 @@ from safet_filer.claims import (
     fingerprint,
     load_claims_for_run,
 )
+from safet_filer.claims import evidence as evidence_module
 from safet_filer.errors import InvalidInput
 from safet_filer.examples import example_source
 from safet_filer.settings import Settings
@@ -391,7 +391,7 @@ def test_an_unreadable_attachment_is_rejected(folder, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     # chmod 000 does not stop root (CI runs as root), so refuse the read itself.
-    monkeypatch.setattr(claims_module, "open", refusing_open, raising=False)
+    monkeypatch.setattr(evidence_module, "open", refusing_open, raising=False)
     result = check(folder, [claim()])
     [message] = errors_at(result, "claims[0].attachments[1]")
     assert "cannot be read (Permission denied)" in message

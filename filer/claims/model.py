@@ -1,0 +1,230 @@
+"""claims.json as pydantic models: each field's type with its own check and message, and the JSON Schema editors use.
+
+A valid `Claim` is well-formed field by field; the rules that need the marketplace, the evidence files, today's
+date or the other claims are in `rules.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from safet_filer.claims.reasons import SUB_REASON_CODES, Reason, default_sub_reason
+from safet_filer.claims.sentences import json_kind
+
+ORDER_ID_RE = re.compile(r"\d{3}-\d{7}-\d{7}")
+ASIN_RE = re.compile(r"[A-Z0-9]{10}")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _order_id(value: str) -> str:
+    trimmed = value.strip()
+    if not ORDER_ID_RE.fullmatch(trimmed):
+        raise PydanticCustomError(
+            "order_id",
+            '"{value}" is not an Amazon order ID; order IDs are 3, 7 and 7 digits joined by dashes, '
+            "like 113-1234567-1234567 — copy it from the order's page in Seller Central.",
+            {"value": value},
+        )
+    return trimmed
+
+
+def _asin(value: str) -> str:
+    if ASIN_RE.fullmatch(value):
+        return value
+    hint = f" — write it in capitals: {value.upper()}" if ASIN_RE.fullmatch(value.upper()) else ""
+    raise PydanticCustomError(
+        "asin",
+        '"{value}" is not an ASIN; ASINs are 10 capital letters and digits, like B07XJ8C8F5{hint}.',
+        {"value": value, "hint": hint},
+    )
+
+
+def _quantity(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError(
+            "quantity", "is {value}; it must be at least 1 — leave the item out if it is not claimed.", {"value": value}
+        )
+    return value
+
+
+def _description(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise PydanticCustomError(
+            "description_empty",
+            "is empty — say in a sentence or two what happened, e.g. what was wrong with the returned item.",
+        )
+    return stripped
+
+
+def _optional_text(value: str | None) -> str | None:
+    """Trims a value; blank means none (a tracking ID pasted with spaces, or left as "")."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "date_type", 'must be a date in quotes, like "2026-11-20", not {kind}.', {"kind": json_kind(value)}
+        )
+    text = value.strip()
+    if not _ISO_DATE_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "date_format", '"{value}" is not a date written as YYYY-MM-DD, like "2026-11-20".', {"value": value}
+        )
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "date_not_real",
+            "{value} is not a real date ({why}) — check the day and month.",
+            {"value": text, "why": str(exc)},
+        ) from None
+
+
+def _items(value: list[ClaimItem] | None) -> list[ClaimItem] | None:
+    if value is not None and not value:
+        raise PydanticCustomError(
+            "items_empty",
+            "is an empty list — name the items to claim, or set items to null to claim every refunded unit.",
+        )
+    return value
+
+
+OrderId = Annotated[
+    str,
+    AfterValidator(_order_id),
+    Field(
+        description="Amazon order ID (3-7-7 digits); surrounding spaces are ignored",
+        examples=["113-1234567-1234567"],
+        json_schema_extra={"pattern": r"^\s*\d{3}-\d{7}-\d{7}\s*$"},
+    ),
+]
+Asin = Annotated[
+    str,
+    AfterValidator(_asin),
+    Field(description="The item's ASIN", examples=["B07XJ8C8F5"], json_schema_extra={"pattern": "^[A-Z0-9]{10}$"}),
+]
+Quantity = Annotated[
+    int, AfterValidator(_quantity), Field(description="Units of this ASIN to claim", json_schema_extra={"minimum": 1})
+]
+Description = Annotated[
+    str,
+    AfterValidator(_description),
+    Field(
+        description="What happened, for Amazon's investigator; non-empty, within the marketplace's limit "
+        "(1,000 characters in the US)",
+        json_schema_extra={"minLength": 1},
+    ),
+]
+DateField = Annotated[date, BeforeValidator(_date)]
+
+
+class ClaimItem(BaseModel):
+    """One ASIN of the order and how many of its units the claim is for."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    asin: Asin
+    quantity: Quantity
+
+
+class Claim(BaseModel):
+    """One SAFE-T claim as the seller wrote it: well-formed field by field.
+
+    Rules that need the marketplace, the evidence files, today's date or the other claims live in
+    `check_claim_list`, so a valid Claim is well-formed, not necessarily ready to file.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    order_id: OrderId
+    reason: Reason = Field(strict=False, description="Why the seller claims")
+    sub_reason: str | None = Field(
+        default=None,
+        description="Sub-reason code where the reason has them (not_returned: RNOTR-a); null picks the only one",
+        json_schema_extra={"enum": [*SUB_REASON_CODES, None]},
+    )
+    items: Annotated[list[ClaimItem] | None, AfterValidator(_items)] = Field(
+        default=None, description="The ASINs and quantities to claim; null claims every refunded unit"
+    )
+    description: Description
+    attachments: list[str] = Field(
+        default_factory=list,
+        description="Evidence files (JPEG, PNG, GIF, PDF), relative to the claims file's folder",
+        examples=[["evidence/item.jpg", "evidence/label.png"]],
+    )
+    tracking_id: Annotated[str | None, AfterValidator(_optional_text)] = Field(
+        default=None,
+        description="Carrier tracking ID; required for replacement_refunded and delivered_not_received",
+    )
+    refund_date: DateField = Field(description="The day Amazon refunded the buyer (YYYY-MM-DD)")
+    return_delivered_date: DateField | None = Field(
+        default=None, description="The day the return was delivered to the seller (YYYY-MM-DD), if it was"
+    )
+
+    @property
+    def sub_reason_to_file(self) -> str | None:
+        """The sub-reason code the form gets: the claim's own, else the only one its reason has (or none)."""
+        return self.sub_reason or default_sub_reason(self.reason)
+
+
+class ClaimList(BaseModel):
+    """The whole claims.json: a marketplace and its claims. A bare JSON list of claims is accepted too."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="SAFE-T claim list")
+
+    schema_: str | None = Field(
+        default=None, alias="$schema", description="Where an editor finds this schema (ignored by safet-filer)"
+    )
+    marketplace: str | None = Field(
+        default=None, description="Marketplace code (US, UK, DE, …); the configured default when left out"
+    )
+    claims: list[Claim]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: Any) -> Any:
+        return {"claims": value} if isinstance(value, list) else value
+
+
+def claim_list_schema() -> dict[str, Any]:
+    """The JSON Schema of claims.json, for editors: an object with `claims`, or a bare list of claims."""
+    schema = ClaimList.model_json_schema()
+    defs = schema.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "SAFE-T claim list",
+        "description": "Claims for safet-filer to file in Seller Central; check one with `safet-filer check FILE`.",
+        "anyOf": [{"$ref": "#/$defs/ClaimList"}, {"type": "array", "items": {"$ref": "#/$defs/Claim"}}],
+        "$defs": {**defs, "ClaimList": schema},
+    }
+
+
+CLAIM_FIELDS = tuple(Claim.model_fields)
+ITEM_FIELDS = tuple(ClaimItem.model_fields)
+
+# All fields optional, same checks: on a claim that fails, it recovers the fields that are fine,
+# so the cross-field rules still run and the seller sees every problem at once.
+ClaimFields = create_model(
+    "ClaimFields",
+    __config__=ConfigDict(extra="ignore", strict=True),
+    **{name: (info.rebuild_annotation() | None, None) for name, info in Claim.model_fields.items()},
+)

@@ -1,0 +1,73 @@
+"""What checking a claim list gives back: each claim with its filing window and problems, and the list as a whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from safet_filer.claims.model import Claim
+from safet_filer.claims.reasons import Reason
+from safet_filer.claims.sentences import Problem
+from safet_filer.claims.window import FilingWindow
+
+
+@dataclass(slots=True)
+class CheckedClaim:
+    """One claim of the list with what the checks found."""
+
+    index: int
+    order_id: str
+    claim: Claim | None
+    attachment_paths: list[Path]
+    window: FilingWindow | None  # None while the refund date or the marketplace is unknown
+    problems: list[Problem]
+    reason: Reason | None = None  # known even when another field of the claim is wrong
+
+    @property
+    def deadline(self) -> date | None:
+        """The last day Seller Central takes this claim."""
+        return self.window.closes if self.window else None
+
+    @property
+    def ok(self) -> bool:
+        return self.claim is not None and not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def label(self) -> str:
+        return f"claims[{self.index}] (order {self.order_id})" if self.order_id else f"claims[{self.index}]"
+
+
+@dataclass
+class ClaimCheck:
+    """A checked claim list: its claims sorted by deadline (soonest first) and the problems of the file itself."""
+
+    path: Path
+    marketplace: str
+    claims: list[CheckedClaim]
+    problems: list[Problem]
+    today: date = field(default_factory=date.today)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems) and all(c.ok for c in self.claims)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self._all_problems() if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self._all_problems() if p.severity == "warning"]
+
+    def _all_problems(self) -> list[Problem]:
+        return [*self.problems, *(p for c in self.claims for p in c.problems)]
+
+
+def describe(problem: Problem, claim: CheckedClaim | None = None) -> str:
+    """One line naming the claim, the field and what to do: `claims[3] (order 113-…) description: is empty — …`."""
+    if claim is None:
+        return f"{problem.field}: {problem.message}" if problem.field else problem.message
+    prefix = f"claims[{claim.index}]"
+    rest = problem.field[len(prefix) :].lstrip(".") if problem.field.startswith(prefix) else problem.field
+    return f"{claim.label} {rest}: {problem.message}" if rest else f"{claim.label}: {problem.message}"

@@ -11,7 +11,7 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from safet_filer.claims import CheckedClaim, default_sub_reason, fingerprint
+from safet_filer.claims import CheckedClaim, fingerprint
 from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
 from safet_filer.flows.dashboard import Dashboard
@@ -208,9 +208,7 @@ class ClaimFiler:
         return self.checked.attachment_paths
 
     def _reason_texts(self) -> tuple[str, str | None]:
-        reason = self.claim.reason
-        sub_code = self.claim.sub_reason or default_sub_reason(reason)
-        return self.labels.reasons[reason.code], self.labels.sub_reasons[sub_code] if sub_code else None
+        return self.labels.reason_texts(self.claim.reason.code, self.claim.sub_reason_to_file)
 
     def _retrying(self, action):
         return repeat_step(action, self.session, self.run.settings.retries, self.checked.label)
@@ -443,9 +441,7 @@ def compare(checked: CheckedClaim, quantities: dict[str, int], review: Review, l
             f"documents show {', '.join(review.documents) or 'none'}, the claim has "
             f"{', '.join(expected_docs) or 'none'}"
         )
-    reason = labels.reasons[claim.reason.code]
-    sub_code = claim.sub_reason or default_sub_reason(claim.reason)
-    sub = labels.sub_reasons[sub_code] if sub_code else ""
+    reason, sub = labels.reason_texts(claim.reason.code, claim.sub_reason_to_file)
     rows = {item.asin: item for item in review.items}
     for asin, quantity in quantities.items():
         row = rows.pop(asin, None)

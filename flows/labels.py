@@ -74,7 +74,7 @@ class SiteLabels:
     window_closed: str = "The SAFE-T claim window for this order closed"
     too_early: str = "This order cannot be claimed yet"
     not_found: str = "We could not find this order ID"
-    # the site's visible text for each reason and sub-reason code
+    # the site's visible text for each reason and sub-reason code (the codes come from safet_filer.claims.reasons)
     reasons: dict[str, str] = field(
         default_factory=lambda: {
             "ADMGD": "Item returned damaged or used",
@@ -89,6 +89,10 @@ class SiteLabels:
         }
     )
     sub_reasons: dict[str, str] = field(default_factory=lambda: {"RNOTR-a": "No carrier scan of the return"})
+
+    def reason_texts(self, reason_code: str, sub_reason_code: str | None) -> tuple[str, str | None]:
+        """The options a claim chooses, as the site shows them: its reason's text and its sub-reason's (or None)."""
+        return self.reasons[reason_code], self.sub_reasons[sub_reason_code] if sub_reason_code else None
 
 
 LABELS: dict[str, SiteLabels] = {"en": SiteLabels()}

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.request import pathname2url
 
 from safet_filer import __version__
-from safet_filer.errors import BrowserNotFound, FilerError, InvalidInput
+from safet_filer.errors import BrowserNotFound, FilerError, InvalidInput, first_line
+from safet_filer.private import make_private_dir
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Playwright, ViewportSize
 
     from safet_filer.settings import Settings
 
@@ -33,7 +34,7 @@ BrowserKind = Literal["configured", "playwright", "chrome", "chromium"]
 T = TypeVar("T")
 
 # Seller Central's wizard and its tables lay out without a horizontal scrollbar at this size.
-VIEWPORT = {"width": 1366, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 
 # A dedicated profile has no reason to talk to Google: without these, Chromium keeps calling update, sync, safe-browsing
 # and metrics hosts (on a locked-down network it retries them for ever). Playwright passes some of them already;
@@ -487,9 +488,8 @@ def _launch_error(exc: Exception, info: BrowserInfo, profile: Path | None) -> Fi
             f"safet-filer's browser profile {profile} is already open in another browser.",
             "Close that browser window (another `safet-filer login` or `run` may still be open), then run again.",
         )
-    first_line = text.splitlines()[0] if text else type(exc).__name__
     return BrowserLaunchFailed(
-        f"The browser {info.path} would not start: {first_line}",
+        f"The browser {info.path} would not start: {first_line(exc)}",
         "Run `safet-filer doctor` to check the browser, or set browser_executable to another Chrome or Chromium.",
     )
 
@@ -536,10 +536,7 @@ def everyday_profile_dirs() -> dict[Path, str]:
 def prepare_profile_dir(profile_dir: Path) -> Path:
     """`profile_dir`, created readable by its owner only (it holds the sign-in); never an everyday browser profile."""
     profile = refuse_everyday_profile(profile_dir)
-    profile.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(profile, 0o700)  # also tightens a folder that was made by hand
-    return profile
+    return make_private_dir(profile)  # also tightens a folder that was made by hand
 
 
 def refuse_everyday_profile(profile_dir: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The tool's exit statuses and the exceptions that carry a message and a next step for the person."""
+"""The tool's exit statuses, the exceptions that carry a message and a next step for the person, and `first_line`."""
 
 from enum import IntEnum
 
@@ -41,3 +41,9 @@ class NeedsPerson(FilerError):
 
 class LedgerBusy(FilerError):
     """Another safet-filer process holds the ledger."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (Playwright's go on with a call log), or its type when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

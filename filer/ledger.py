@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from safet_filer.errors import FilerError, LedgerBusy
+from safet_filer.private import create_private_file, make_private_dir, write_private_file
 
 
 class State(StrEnum):
@@ -99,20 +100,6 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
-def make_private_dir(path: Path) -> Path:
-    """Create `path` readable by this user only, and likewise every parent folder it has to create."""
-    missing = []
-    while not path.exists() and path != path.parent:
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(folder, 0o700)
-    target = missing[0] if missing else path
-    os.chmod(target, 0o700)
-    return target
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -121,8 +108,7 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = path
         make_private_dir(path.parent)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite gives -wal/-shm the same mode
+        create_private_file(path)  # SQLite gives -wal/-shm the same mode
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
@@ -259,9 +245,8 @@ def exclusive(path: Path, command: str) -> Iterator[None]:
     except Timeout:
         raise LedgerBusy(f"The ledger {path} is in use by {_owner_text(owner_file)}.", _busy_hint()) from None
     try:
-        fd = os.open(owner_file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump({"pid": os.getpid(), "host": socket.gethostname(), "command": command, "since": _now()}, f)
+        owner = {"pid": os.getpid(), "host": socket.gethostname(), "command": command[:200], "since": _now()}
+        write_private_file(owner_file, json.dumps(owner))
         yield
     finally:
         owner_file.unlink(missing_ok=True)
@@ -285,4 +270,5 @@ def _busy_hint() -> str:
 
 
 def command_line() -> str:
-    return " ".join(["safet-filer", *sys.argv[1:]])[:200]
+    """The command this process runs (`safet-filer run …`): the ledger's holder, and what to run again to resume."""
+    return " ".join(["safet-filer", *sys.argv[1:]])

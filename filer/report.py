@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from safet_filer.ledger import make_private_dir
+from safet_filer.private import make_file_private, make_private_dir, write_private_file
 
 
 @dataclass
@@ -29,14 +28,6 @@ class ClaimRecord:
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
     evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
-
-
-def _write_private(path: Path, text: str | bytes) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(
-        fd, "wb" if isinstance(text, bytes) else "w", **({} if isinstance(text, bytes) else {"encoding": "utf-8"})
-    ) as f:
-        f.write(text)
 
 
 class RunFolder:
@@ -63,7 +54,7 @@ class RunFolder:
         """A full-page screenshot of `page` after `step`, listed on the claim's record."""
         number = len(record.screenshots) + 1
         target = self.claim_dir(record) / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower()).strip('-')}.png"
-        _write_private(target, page.screenshot(full_page=True))
+        write_private_file(target, page.screenshot(full_page=True))
         record.screenshots.append(str(target.relative_to(self.path)))
         return target
 
@@ -75,7 +66,7 @@ class RunFolder:
             ("failure.html", lambda: page.content()),
         ):
             try:
-                _write_private(folder / name, take())
+                write_private_file(folder / name, take())
             except Exception:  # the page may be gone (crash); keep what can be kept
                 continue
             record.evidence.append(str((folder / name).relative_to(self.path)))
@@ -86,15 +77,15 @@ class RunFolder:
     def add_trace(self, record: ClaimRecord) -> None:
         path = self.trace_path(record)
         if path.exists():
-            os.chmod(path, 0o600)
+            make_file_private(path)
             record.evidence.append(str(path.relative_to(self.path)))
 
     def write(self, records: list[ClaimRecord], meta: dict[str, Any]) -> Path:
         """Write summary.json and report.html; returns the report's path."""
         summary = {**meta, "claims": [asdict(r) for r in records]}
-        _write_private(self.path / "summary.json", json.dumps(summary, indent=2))
+        write_private_file(self.path / "summary.json", json.dumps(summary, indent=2))
         report = self.path / "report.html"
-        _write_private(report, render_report(records, meta))
+        write_private_file(report, render_report(records, meta))
         return report
 
 

@@ -319,7 +319,7 @@ class FilingRun:
         if status in (ExitStatus.INTERRUPTED, ExitStatus.NEEDS_PERSON) or any(
             r.state in ("pending", "ready", "unknown", "submitting") for r in self.records
         ):
-            again = " ".join(["safet-filer", *sys.argv[1:]]) if sys.argv[1:] else f"safet-filer run {claims_file}"
+            again = command_line() if sys.argv[1:] else f"safet-filer run {claims_file}"
             self.console.print(
                 f"To resume, run the same command again ({again}): claims already filed are not filed again, "
                 "and any claim whose submit may have gone through is checked on Seller Central first."

@@ -173,7 +173,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         return Settings(**given)
     except ValidationError as exc:
-        raise InvalidInput(_settings_error_text(exc, path), _settings_error_hint(path)) from None
+        raise InvalidInput(_settings_error_text(exc), _settings_error_hint(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(
             f"The config file {path} is not valid TOML: {exc}.", "Fix that line and run again."
@@ -228,7 +228,7 @@ def _dotenv_source() -> PydanticBaseSettingsSource:
     return DotEnvSettingsSource(Settings)
 
 
-def _settings_error_text(exc: ValidationError, path: Path | None) -> str:
+def _settings_error_text(exc: ValidationError) -> str:
     lines = [f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()]
     return "The settings are not valid:\n  " + "\n  ".join(lines)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, expect
 
-from safet_filer.flows.site import SitePage, StepFailed, first_line, table_rows
+from safet_filer.errors import first_line
+from safet_filer.flows.site import SitePage, StepFailed, table_rows
 
 DASHBOARD_PATH = "/safet-claims"
 

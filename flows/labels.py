@@ -28,8 +28,6 @@ class SiteLabels:
     no_claims: str = "No claims found"
     # wizard, every step
     next: str = "Next"
-    back: str = "Back"
-    cancel: str = "Cancel"
     # step "Order"
     identifier: str = "Identifier"
     order_id_radio: str = "Order ID"

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
+from safet_filer.errors import first_line
 from safet_filer.flows.labels import SiteLabels
 
 
@@ -157,7 +158,3 @@ def key_value_rows(table: Locator) -> dict[str, str]:
 
 
 CLAIM_ID = re.compile(r"\b\d{5}-\d{5}-\d{7}\b")
-
-
-def first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -9,8 +9,12 @@ The isolation below leaves the working directory alone so that this folder stays
 tool opens itself (safet_filer.browser, e.g. in `run --dry-run`) are not those fixtures' and trace into their run folder.
 """
 
+import functools
 import os
+import re
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,6 +78,85 @@ def home(monkeypatch, tmp_path_factory, _session_cache_dir) -> Path:
     monkeypatch.setattr(settings_module, "DATA_DIR", home / ".local" / "share" / "safet-filer")
     monkeypatch.setattr(settings_module, "DEFAULT_CONFIG_FILE", home / ".config" / "safet-filer" / "config.toml")
     return home
+
+
+# pytest-playwright's fixtures that start Playwright or a browser.
+_BROWSER_FIXTURES = {"playwright", "browser_type", "launch_browser", "browser", "context", "new_context", "page"}
+# safet-filer's commands that open a browser (`doctor` probes its user agent, unless --browser-only).
+_BROWSER_COMMANDS = {"run", "login", "reconcile", "doctor"}
+
+
+def _slow_command(command: object) -> str | None:
+    """What a subprocess `command` would start that only an e2e test may: pip, a browser, Playwright's driver."""
+    parts = command.split() if isinstance(command, str) else command
+    words = [os.fsdecode(w) if isinstance(w, bytes | os.PathLike) else str(w) for w in parts]
+    names = [Path(w).name for w in words]
+    if any(re.fullmatch(r"pip[\d.]*", n) for n in names) or any(
+        a == "-m" and b in ("pip", "venv", "ensurepip") for a, b in zip(words, words[1:], strict=False)
+    ):
+        return "runs pip"
+    if "run-driver" in words:
+        return "starts Playwright"
+    if any("chrom" in n for n in names) and "--version" not in words:
+        return "starts a browser"
+    tool = next((i for i, w in enumerate(words) if w == "safet_filer" or names[i] == "safet-filer"), None)
+    if tool is not None and _BROWSER_COMMANDS & set(words[tool + 1 :]) and "--browser-only" not in words:
+        return f"runs `safet-filer {' '.join(words[tool + 1 :])}`, which opens a browser"
+    return None
+
+
+_running: list[pytest.Item] = []  # the test being set up, run or torn down
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _running.append(item)
+    try:
+        yield
+    finally:
+        _running.pop()
+
+
+def _refuse_unless_e2e(what: str) -> None:
+    """Fail the test under way, unless it is marked e2e, for starting what only e2e tests may start.
+
+    Checked wherever it happens, a fixture of any scope included (a module's wheel, a session's Playwright)."""
+    if _running and not _running[-1].get_closest_marker("e2e"):
+        pytest.fail(f"{_running[-1].nodeid} {what}: mark it e2e (pytest.mark.e2e)", pytrace=False)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item):
+    """Before any fixture starts: a test not marked e2e may not ask for pytest-playwright's browser fixtures."""
+    if used := sorted(_BROWSER_FIXTURES & set(item.fixturenames)):
+        _refuse_unless_e2e(f"uses pytest-playwright's {', '.join(used)}")
+
+
+def _guard(owner: type, name: str, slow: Callable[..., str | None]) -> None:
+    """Wrap `owner.name` so that calling it refuses a test not marked e2e when `slow(*args)` says what it starts."""
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def guarded(*args, **kwargs):
+        if what := slow(*args, **kwargs):
+            _refuse_unless_e2e(what)
+        return original(*args, **kwargs)
+
+    setattr(owner, name, guarded)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """So that `-m "not e2e"` runs only the fast tests, as the README says, a test not marked e2e fails as soon as
+    it starts Playwright, a browser or pip, in this process or as a subprocess."""
+    import pexpect
+    from playwright.sync_api import BrowserType
+    from playwright.sync_api._context_manager import PlaywrightContextManager
+
+    _guard(PlaywrightContextManager, "__enter__", lambda *_: "starts Playwright")
+    for launch in ("launch", "launch_persistent_context", "connect", "connect_over_cdp"):
+        _guard(BrowserType, launch, lambda *_, **__: "launches a browser")
+    _guard(subprocess.Popen, "__init__", lambda _self, args, *_, **__: _slow_command(args))
+    _guard(pexpect.spawn, "__init__", lambda _self, command, args=(), *_, **__: _slow_command([command, *args]))
 
 
 @pytest.fixture

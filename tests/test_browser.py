@@ -99,6 +99,7 @@ def test_a_configured_executable_that_cannot_run_is_an_error(no_browsers, tmp_pa
 
 
 @posix_only
+@pytest.mark.e2e
 def test_a_playwright_managed_chromium_comes_before_google_chrome(no_browsers, tmp_path):
     fake_browser(no_browsers / "google-chrome")
     # Ask Playwright where its Chromium belongs under this PLAYWRIGHT_BROWSERS_PATH, and put one there.
@@ -284,6 +285,7 @@ def real_browser() -> BrowserInfo:
     return find_browser(load_settings())
 
 
+@pytest.mark.e2e
 def test_a_throwaway_browser_announces_safet_filer_to_the_site(playwright, real_browser, header_site):
     url, seen = header_site
     settings = load_settings()
@@ -307,6 +309,7 @@ def test_a_throwaway_browser_announces_safet_filer_to_the_site(playwright, real_
     assert seen and set(seen) == {agent}  # the page and its favicon
 
 
+@pytest.mark.e2e
 def test_the_profile_is_made_owner_only_and_carries_the_user_agent(playwright, real_browser, tmp_path, header_site):
     url, seen = header_site
     profile = tmp_path / "data" / "profile"
@@ -326,6 +329,7 @@ def test_the_profile_is_made_owner_only_and_carries_the_user_agent(playwright, r
     assert (profile / "Default").is_dir()  # the browser really used it
 
 
+@pytest.mark.e2e
 def test_a_profile_already_open_in_another_browser_is_reported_as_such(playwright, real_browser, tmp_path):
     settings = load_settings(profile_dir=tmp_path / "profile")
     first = open_profile(playwright, settings, real_browser, headed=False)
@@ -338,6 +342,7 @@ def test_a_profile_already_open_in_another_browser_is_reported_as_such(playwrigh
     assert "Close that browser window" in caught.value.hint
 
 
+@pytest.mark.e2e
 def test_pytest_playwrights_browser_is_the_one_the_tool_finds(browser_type_launch_args, browser, real_browser):
     assert browser_type_launch_args["executable_path"] == str(real_browser.path)
     assert set(QUIET_ARGS) <= set(browser_type_launch_args["args"])

@@ -49,7 +49,8 @@ def test_browser_only_exits_2_with_what_to_install_when_there_is_none(no_browser
     assert "sudo apt-get install -y chromium" in result.stderr
 
 
-def test_doctor_on_a_fresh_set_up_reports_everything_with_what_to_do(tmp_path):
+@pytest.mark.e2e
+def test_doctor_on_a_fresh_set_up_reports_everything_with_what_to_do():
     result = doctor()
 
     assert result.exit_code == 0, result.output

@@ -117,7 +117,7 @@ def test_a_bare_list_of_claims_is_accepted_and_uses_the_default_marketplace(fold
     assert result.marketplace == "US"
 
 
-def test_attachments_are_resolved_against_the_claims_files_folder_not_the_working_directory(folder, tmp_path):
+def test_attachments_are_resolved_against_the_claims_files_folder_not_the_working_directory(folder):
     sub = folder / "lists"
     sub.mkdir()
     path = write(sub, [claim(attachments=["../evidence/jar.jpg"])])

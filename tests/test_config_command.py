@@ -59,7 +59,7 @@ def test_the_environment_wins_over_the_config_file(home, monkeypatch):
     assert json.loads(result.output)["settings"]["retries"] == {"value": 2, "source": "environment"}
 
 
-def test_the_table_shows_values_and_sources(home, monkeypatch):
+def test_the_table_shows_values_and_sources(monkeypatch):
     monkeypatch.setenv("SAFET_PACING_S", "7")
     result = CliRunner().invoke(cli, ["config", "--marketplace", "UK"])
     assert result.exit_code == 0, result.output

@@ -377,7 +377,7 @@ def test_a_pdf_alone_is_not_a_photo(site, client):
     assert site.submissions() == []
 
 
-def test_more_than_five_attachments_are_refused(site, client):
+def test_more_than_five_attachments_are_refused(client):
     ids = [upload_id(client, f"p{i}.jpg") for i in range(6)]
     status, body = client.json("POST", "/safet-claims/api/claims", valid_claim(client, attachments=ids))
     assert (status, body["error"]) == (422, "You can attach at most 5 files.")
@@ -445,7 +445,7 @@ def test_reset_clears_submissions_restores_seeded_claims_and_turns_faults_off(si
     assert client.json("GET", "/__fixture__/faults")[1]["latency_ms"] == 0
 
 
-def test_faults_replace_the_previous_set_and_report_the_count(site, client):
+def test_faults_replace_the_previous_set_and_report_the_count(client):
     status, body = client.json("POST", "/__fixture__/faults", {"latency_ms": 5, "announcement": True})
     assert status == 200 and body["latency_ms"] == 5 and body["announcement"] is True and body["counted_requests"] == 0
     client.request("GET", "/safet-claims")
@@ -806,7 +806,7 @@ def test_the_server_listens_on_loopback_only(site):
     assert site._server.server_address[0] == "127.0.0.1"
 
 
-def test_reply_and_appeal_rules(site, client):
+def test_reply_and_appeal_rules(client):
     assert (
         client.json("POST", "/safet-claims/api/claims/31415-92653-5897932/reply", {"message": " "})[1]["error"]
         == "Enter a message."

@@ -312,7 +312,7 @@ def test_the_order_can_be_found_by_tracking_id(page: Page, site):
 SCRIPT_TYPES = "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true, composed: true})); el.dispatchEvent(new Event('change', {bubbles: true})); }"
 
 
-def test_values_set_from_script_do_not_enable_buttons_but_real_input_does(page: Page, site, files):
+def test_values_set_from_script_do_not_enable_buttons_but_real_input_does(page: Page, site):
     open_wizard(page, site)
     order_box = page.get_by_role("textbox", name="Order ID")
     check = page.get_by_role("button", name="Check eligibility")

@@ -63,6 +63,7 @@ def wheel(tmp_path_factory) -> Path:
     pytest.fail("pip could not build the wheel:\n" + "\n---\n".join(attempts))
 
 
+@pytest.mark.e2e
 def test_the_wheel_ships_flows_and_fixture_assets_under_the_package_and_nothing_top_level(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
 
@@ -79,6 +80,7 @@ def test_the_wheel_ships_flows_and_fixture_assets_under_the_package_and_nothing_
     assert "safet-filer = safet_filer.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
+@pytest.mark.e2e
 def test_the_installed_wheel_runs_from_any_folder(wheel, tmp_path):
     target = tmp_path / "venv"
     # A fresh venv that borrows the dependencies installed beside the running interpreter (a .pth line, not

@@ -1,0 +1,50 @@
+"""Private files and folders: folders this user alone may enter (0700), files this user alone may read (0600).
+
+The ledger, the run folders, the run log and the browser profile hold what a seller files and their sign-in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create `path` readable by this user only, and likewise every parent folder it has to create.
+
+    A folder that exists already is made private too (it may have been made by hand); its parents are left as they are.
+    """
+    missing = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(created, DIR_MODE)  # mkdir's mode is narrowed by the umask, never widened
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty and private unless it exists; an existing file is left as it is."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    except FileExistsError:
+        pass
+
+
+def write_private_file(path: Path, content: str | bytes) -> None:
+    """Write `content` to `path` (UTF-8 for text), created private; an existing file is replaced."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def make_file_private(path: Path) -> None:
+    """Narrow a file that something else wrote (a Playwright trace) to this user."""
+    os.chmod(path, FILE_MODE)

@@ -351,7 +351,8 @@ def status(app: AppContext, as_json: bool, as_csv: bool, due_days: int | None, l
     elif not rows:
         click.echo(f"The ledger {path} holds no claims yet.")
     elif due_days is not None and not steps:
-        click.echo(f"Nothing in the ledger {path} needs an action within {due_days} days.")
+        if sys.stdout.isatty():  # silent otherwise, so that a cron line mails only when something is due
+            click.echo(f"Nothing in the ledger {path} needs an action within {due_days} days.")
     else:
         due = f", what needs an action within {due_days} days" if due_days is not None else ""
         ledger_view.print_table(steps, money if due_days is None else {}, today, f"Ledger {path}{due}")

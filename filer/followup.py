@@ -2,7 +2,9 @@
 
 `sync` records what the dashboard, a claim's page or the returns report shows with `record_site_view`; every
 field that changed is kept in a history with its source. A claim found on the site for an order safet-filer never
-filed is recorded as `already_filed`, so neither `run` nor `draft` files it again.
+filed is recorded as `already_filed`, so neither `run` nor `draft` files it again. (No state of its own: it would
+mean what `already_filed` means to every reader of the ledger, "the site has a claim safet-filer did not file;
+never file it", and the run already honours that. Where it was found is in its message and history.)
 
 A reply or the one appeal is a message with guarded states, like a submit: `sending` is committed before the
 Send click, then `sent`, or `unknown` when the answer was not seen. A message that is `sending` or `unknown` is

@@ -536,7 +536,7 @@ def everyday_profile_dirs() -> dict[Path, str]:
 def prepare_profile_dir(profile_dir: Path) -> Path:
     """`profile_dir`, created readable by its owner only (it holds the sign-in); never an everyday browser profile."""
     profile = refuse_everyday_profile(profile_dir)
-    return make_private_dir(profile)  # also tightens a folder that was made by hand
+    return make_private_dir(profile, tighten_existing=True)  # it holds the sign-in, even in a folder made by hand
 
 
 def refuse_everyday_profile(profile_dir: Path) -> Path:

@@ -254,26 +254,52 @@ def login(app: AppContext, base_url: str | None, headed: bool | None) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the claims and the totals) instead of a table.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per claim) instead of a table.")
+@click.option(
+    "--due",
+    "due_days",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only what needs an action within DAYS days (or became overdue in the last DAYS); exit 1 if overdue.",
+)
 @ledger_option
 @pass_app
-def status(app: AppContext, as_json: bool, as_csv: bool, ledger_path: Path | None) -> None:
-    """Show every claim in the ledger: its state, SAFE-T claim ID and last message."""
-    from safet_filer import ledger_view
+def status(app: AppContext, as_json: bool, as_csv: bool, due_days: int | None, ledger_path: Path | None) -> None:
+    """Show every claim in the ledger: its state, site status, money and next deadline, most urgent first.
+
+    Exit status: 0, or with --due 1 when something is overdue (a filing window, a reply by date).
+    """
+    from datetime import date
+
+    from safet_filer import ledger_view, standing
+    from safet_filer.followup import FollowUp
     from safet_filer.ledger import Ledger
 
     path = ledger_path or app.settings().ledger_path
     if not path.exists():
         raise FilerError(f"There is no ledger at {path} yet.", "It is created by the first `safet-filer run`.")
+    today = date.today()
     with Ledger(path) as ledger:
-        entries = ledger.entries()
+        rows = FollowUp(ledger).followed()
+    steps = standing.most_urgent_first(rows, today)
+    if due_days is not None:
+        steps = standing.due_within(steps, due_days, today)
+    money = standing.totals(rows)
     if as_json:
-        ledger_view.write_json(entries, sys.stdout)
+        ledger_view.write_json(steps, money, today, sys.stdout)
     elif as_csv:
-        ledger_view.write_csv(entries, sys.stdout)
+        ledger_view.write_csv(steps, today, sys.stdout)
+    elif not rows:
+        click.echo(f"The ledger {path} holds no claims yet.")
+    elif due_days is not None and not steps:
+        if sys.stdout.isatty():  # silent otherwise, so that a cron line mails only when something is due
+            click.echo(f"Nothing in the ledger {path} needs an action within {due_days} days.")
     else:
-        ledger_view.print_table(entries, path)
+        due = f", what needs an action within {due_days} days" if due_days is not None else ""
+        ledger_view.print_table(steps, money if due_days is None else {}, today, f"Ledger {path}{due}")
+    if due_days is not None and standing.overdue(steps, today):
+        sys.exit(ExitStatus.CLAIM_FAILED)  # 1: something is overdue, so that a daily cron line warns the seller
 
 
 @cli.command()

@@ -3,6 +3,7 @@
 One row per (marketplace, order ID). Every state change is one committed transaction, so a kill at any
 instant leaves the last committed state. `submitting` is committed before the submit click; a claim
 that is `submitting` or `unknown` can only be filed again after reconciliation found it absent.
+Opening a ledger brings its schema up to date (`ledger_schema`); what follows a filed claim is in `followup`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
+from safet_filer import ledger_schema
 from safet_filer.errors import FilerError, LedgerBusy
 from safet_filer.private import create_private_file, make_private_dir, write_private_file
 
@@ -28,7 +31,7 @@ class State(StrEnum):
     READY = "ready"  # filled up to the review step, waiting for the person
     SUBMITTING = "submitting"  # committed just before the submit click
     FILED = "filed"  # the site gave a SAFE-T claim ID
-    ALREADY_FILED = "already_filed"  # the site already had a claim for the order
+    ALREADY_FILED = "already_filed"  # the site has a claim safet-filer did not file (the wizard or `sync` saw it)
     INELIGIBLE = "ineligible"  # the site said no (with its message)
     SKIPPED = "skipped"  # the person said skip
     FAILED = "failed"  # could not get to the submit, or stopped before it
@@ -71,36 +74,22 @@ class Entry:
     updated_at: str
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS claims (
-    marketplace TEXT NOT NULL,
-    order_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    claim_id TEXT,
-    outcome TEXT,
-    message TEXT,
-    fingerprint TEXT,
-    confirmed_by TEXT,
-    submit_attempts INTEGER NOT NULL DEFAULT 0,
-    run_id TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (marketplace, order_id)
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    marketplace TEXT NOT NULL,
-    order_id TEXT NOT NULL,
-    from_state TEXT,
-    to_state TEXT NOT NULL,
-    message TEXT,
-    run_id TEXT,
-    at TEXT NOT NULL
-);
-"""
+_ENTRY_COLUMNS = ", ".join(f.name for f in fields(Entry))
 
 
-def _now() -> str:
+@dataclass(frozen=True)
+class Money:
+    """An amount in one currency; a Decimal, never a float, so that totals add up to the cent."""
+
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.2f} {self.currency}"
+
+
+def now_iso() -> str:
+    """The time of a change, as the ledger stores it (UTC, to the second)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -109,17 +98,22 @@ class Ledger:
         self.path = path
         make_private_dir(path.parent)
         create_private_file(path)  # SQLite gives -wal/-shm the same mode
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
         try:
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self.db.row_factory = sqlite3.Row
+            ledger_schema.refuse_newer(self.db, path)  # before anything is written, even the journal mode
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
-            self.db.executescript(_SCHEMA)
+            ledger_schema.migrate(self.db, path)
         except sqlite3.DatabaseError as exc:
+            self.db.close()
             raise FilerError(
                 f"The ledger {path} cannot be opened: {exc}.",
                 "If it was copied or edited by hand, restore it; never delete it while claims are in flight.",
             ) from None
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -130,15 +124,31 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One committed change: everything inside is written, or (on any error, a kill) nothing is."""
+        if self.db.in_transaction:  # a step of a larger change (a sync that also settles the claim's state)
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
     # -- reading -----------------------------------------------------------------------------------------------
     def get(self, marketplace: str, order_id: str) -> Entry | None:
         row = self.db.execute(
-            "SELECT * FROM claims WHERE marketplace = ? AND order_id = ?", (marketplace, order_id)
+            f"SELECT {_ENTRY_COLUMNS} FROM claims WHERE marketplace = ? AND order_id = ?", (marketplace, order_id)
         ).fetchone()
         return _entry(row) if row else None
 
     def entries(self, states: set[State] | None = None) -> list[Entry]:
-        rows = self.db.execute("SELECT * FROM claims ORDER BY updated_at, marketplace, order_id").fetchall()
+        rows = self.db.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM claims ORDER BY updated_at, marketplace, order_id"
+        ).fetchall()
         found = [_entry(r) for r in rows]
         return [e for e in found if states is None or e.state in states]
 
@@ -163,14 +173,16 @@ class Ledger:
         fingerprint: str | None = None,
         confirmed_by: str | None = None,
         reconciled: bool = False,
+        claimed: Money | None = None,
+        filing_deadline: date | None = None,
     ) -> Entry:
         """Move a claim to state `to`, refusing any move that could lead to a second filing.
 
         Only `reconciled=True` (the site was searched and holds no claim for the order) lets a claim whose submit
-        may have gone through become pending again.
+        may have gone through become pending again. `claimed` (the amount the buyer was refunded, from the claim
+        list) and `filing_deadline` (the last day of its filing window) are kept when given, for `status`.
         """
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             current = self.get(marketplace, order_id)
             before = current.state if current else None
             if reconciled and before not in NEEDS_RECONCILING:
@@ -182,7 +194,7 @@ class Ledger:
                     if before in NEEDS_RECONCILING
                     else "It is already settled; nothing more will be filed for it.",
                 )
-            now = _now()
+            now = now_iso()
             if current is None:
                 self.db.execute(
                     "INSERT INTO claims (marketplace, order_id, state, created_at, updated_at) VALUES (?,?,?,?,?)",
@@ -192,7 +204,9 @@ class Ledger:
                 """UPDATE claims SET state = ?, updated_at = ?, run_id = coalesce(?, run_id),
                        message = ?, claim_id = coalesce(?, claim_id), outcome = ?,
                        fingerprint = coalesce(?, fingerprint), confirmed_by = coalesce(?, confirmed_by),
-                       submit_attempts = submit_attempts + ?
+                       submit_attempts = submit_attempts + ?,
+                       claimed_amount = coalesce(?, claimed_amount), claimed_currency = coalesce(?, claimed_currency),
+                       filing_deadline = coalesce(?, filing_deadline)
                    WHERE marketplace = ? AND order_id = ?""",
                 (
                     to,
@@ -204,6 +218,9 @@ class Ledger:
                     fingerprint,
                     confirmed_by,
                     1 if to == State.SUBMITTING else 0,
+                    str(claimed.amount) if claimed else None,
+                    claimed.currency if claimed else None,
+                    filing_deadline.isoformat() if filing_deadline else None,
                     marketplace,
                     order_id,
                 ),
@@ -213,10 +230,6 @@ class Ledger:
                 " VALUES (?,?,?,?,?,?,?)",
                 (marketplace, order_id, before, to, message, run_id, now),
             )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         entry = self.get(marketplace, order_id)
         assert entry is not None
         return entry
@@ -227,9 +240,7 @@ class Ledger:
 
 
 def _entry(row: sqlite3.Row) -> Entry:
-    data = dict(row)
-    data["state"] = State(data["state"])
-    return Entry(**data)
+    return Entry(**{**dict(row), "state": State(row["state"])})
 
 
 @contextmanager
@@ -245,7 +256,7 @@ def exclusive(path: Path, command: str) -> Iterator[None]:
     except Timeout:
         raise LedgerBusy(f"The ledger {path} is in use by {_owner_text(owner_file)}.", _busy_hint()) from None
     try:
-        owner = {"pid": os.getpid(), "host": socket.gethostname(), "command": command[:200], "since": _now()}
+        owner = {"pid": os.getpid(), "host": socket.gethostname(), "command": command[:200], "since": now_iso()}
         write_private_file(owner_file, json.dumps(owner))
         yield
     finally:

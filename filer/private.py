@@ -12,10 +12,11 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
-def make_private_dir(path: Path) -> Path:
+def make_private_dir(path: Path, *, tighten_existing: bool = False) -> Path:
     """Create `path` readable by this user only, and likewise every parent folder it has to create.
 
-    A folder that exists already is made private too (it may have been made by hand); its parents are left as they are.
+    Folders that already exist are left as they are (the person chose their permissions), unless
+    `tighten_existing`: for a folder that is the tool's own and holds secrets, such as the browser profile.
     """
     missing = []
     folder = path
@@ -25,7 +26,8 @@ def make_private_dir(path: Path) -> Path:
     for created in reversed(missing):
         created.mkdir(mode=DIR_MODE, exist_ok=True)
         os.chmod(created, DIR_MODE)  # mkdir's mode is narrowed by the umask, never widened
-    os.chmod(path, DIR_MODE)
+    if tighten_existing:
+        os.chmod(path, DIR_MODE)
     return path
 
 

@@ -1,6 +1,7 @@
-"""The ledger: allowed and forbidden moves, the one-run-at-a-time lock, private files, surviving SIGKILL."""
+"""The ledger: allowed and forbidden moves, the one-run-at-a-time lock, private files, surviving SIGKILL, migrations."""
 
 import os
+import shutil
 import signal
 import sqlite3
 import stat
@@ -8,10 +9,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from safet_filer.errors import LedgerBusy
+from safet_filer import ledger_schema
+from safet_filer.cli import cli
+from safet_filer.errors import FilerError, LedgerBusy
 from safet_filer.ledger import Ledger, LedgerError, State, exclusive
 
 US = "US"
@@ -130,6 +136,7 @@ def test_the_ledger_survives_sigkill_at_any_instant(tmp_path):
         from pathlib import Path
         from safet_filer.ledger import Ledger, State
         with Ledger(Path({str(path)!r})) as led:
+            print("open", flush=True)
             n = 0
             while True:
                 order = f"113-{{int(sys.argv[1]):07d}}-{{n:07d}}"
@@ -138,10 +145,12 @@ def test_the_ledger_survives_sigkill_at_any_instant(tmp_path):
                 n += 1
     """)
     for round_ in range(8):
-        proc = subprocess.Popen([sys.executable, "-c", writer, str(round_)])
-        time.sleep(0.4 + 0.07 * round_)
+        proc = subprocess.Popen([sys.executable, "-c", writer, str(round_)], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "open"  # kills land among the moves, however slow the start
+        time.sleep(0.2 + 0.07 * round_)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
         db = sqlite3.connect(path)
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         rows = db.execute("SELECT order_id, state, claim_id FROM claims").fetchall()
@@ -152,3 +161,109 @@ def test_the_ledger_survives_sigkill_at_any_instant(tmp_path):
             assert events[order] == ["pending", "ready", "submitting", "filed"].index(state) + 1
             assert (claim_id is not None) == (state == "filed")
     assert len(rows) > 8  # every round got some claims through before it was killed
+
+
+# -- the schema version and its migrations ---------------------------------------------------------------------
+V1_LEDGER = Path(__file__).parent / "data" / "ledger-v1.sqlite3"  # written by the release before versions
+
+
+def _rows(path):
+    """Every claim and event, read with plain sqlite3, as the person would compare them."""
+    with closing(sqlite3.connect(path)) as db:
+        claims = db.execute(
+            "SELECT marketplace, order_id, state, claim_id, outcome, message, fingerprint, confirmed_by,"
+            " submit_attempts, run_id, created_at, updated_at FROM claims ORDER BY marketplace, order_id"
+        ).fetchall()
+        events = db.execute(
+            "SELECT id, marketplace, order_id, from_state, to_state, message, run_id, at FROM events ORDER BY id"
+        ).fetchall()
+    return claims, events
+
+
+def test_a_ledger_from_before_versions_is_upgraded_with_every_row_kept(tmp_path):
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(V1_LEDGER, path)
+    claims_before, events_before = _rows(path)
+    assert len(claims_before) == 7 and len(events_before) == 13  # the kept file is the one described in its README
+    with Ledger(path) as led:
+        entries = {(e.marketplace, e.order_id): e for e in led.entries()}
+        filed = entries["US", "113-1000002-0000002"]
+        assert (filed.state, filed.claim_id, filed.confirmed_by) == (State.FILED, "12345-67890-1234567", "person")
+        assert entries["US", "113-1000003-0000003"].state == State.UNKNOWN
+        assert entries["US", "113-1000004-0000004"].outcome == "not_eligible"
+        assert entries["UK", "202-1000006-0000006"].claim_id == "54321-09876-7654321"
+        assert [h[1] for h in led.history(US, "113-1000002-0000002")] == ["pending", "ready", "submitting", "filed"]
+        # and the upgraded ledger goes on working: the claim in doubt can still only be settled by reconciling
+        with pytest.raises(LedgerError, match="reconcile"):
+            led.move(US, "113-1000003-0000003", State.READY)
+    assert _rows(path) == (claims_before, events_before)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == ledger_schema.VERSION
+
+
+def test_a_new_ledger_and_an_upgraded_one_have_the_same_schema(tmp_path):
+    upgraded = tmp_path / "old.sqlite3"
+    shutil.copyfile(V1_LEDGER, upgraded)
+    Ledger(upgraded).close()
+    Ledger(tmp_path / "new.sqlite3").close()
+
+    def schema(path):
+        with closing(sqlite3.connect(path)) as db:
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name")
+            return {name: db.execute(f"PRAGMA table_info({name})").fetchall() for (name,) in tables}
+
+    assert schema(upgraded) == schema(tmp_path / "new.sqlite3")
+
+
+def test_a_migration_that_fails_leaves_the_ledger_at_its_last_whole_version(tmp_path, monkeypatch):
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(V1_LEDGER, path)
+    before = _rows(path)
+    broken = [*ledger_schema.MIGRATIONS[1][:3], "CREATE TABLE claims (x)"]  # dies after adding three columns
+    monkeypatch.setattr(ledger_schema, "MIGRATIONS", [ledger_schema.MIGRATIONS[0], broken])
+    with pytest.raises(FilerError, match="cannot be opened"):
+        Ledger(path)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 0
+        assert "claimed_amount" not in {c[1] for c in db.execute("PRAGMA table_info(claims)")}
+    assert _rows(path) == before
+
+
+def test_a_ledger_from_a_newer_release_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "ledger.sqlite3"
+    with Ledger(path) as led:
+        led.move(US, ORDER, State.PENDING)
+        led.db.execute(f"PRAGMA user_version = {ledger_schema.VERSION + 1}")
+        led.db.execute("PRAGMA journal_mode = DELETE")  # so that even switching it to WAL would show in its bytes
+    content, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    with pytest.raises(FilerError) as refused:
+        Ledger(path)
+    assert str(path) in refused.value.message
+    assert f"version {ledger_schema.VERSION + 1}" in refused.value.message
+    assert "Upgrade safet-filer" in refused.value.hint
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == (content, mtime)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.sqlite3"]
+
+
+def test_status_on_a_newer_ledger_says_so_without_a_traceback(tmp_path):
+    path = tmp_path / "ledger.sqlite3"
+    with Ledger(path) as led:
+        led.db.execute("PRAGMA user_version = 99")
+    result = CliRunner().invoke(cli, ["status", "--ledger", str(path)])
+    assert result.exit_code == 2
+    assert "newer safet-filer (ledger version 99" in result.output and "Upgrade safet-filer" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_opening_a_ledger_keeps_the_permissions_of_a_folder_the_person_had(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o750)
+    os.chmod(shared, 0o750)
+    with Ledger(shared / "ledger.sqlite3"):
+        pass
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o750
+    with Ledger(shared / "made" / "here" / "ledger.sqlite3"):  # folders it creates are private
+        pass
+    assert stat.S_IMODE((shared / "made").stat().st_mode) == 0o700
+    assert stat.S_IMODE((shared / "made" / "here").stat().st_mode) == 0o700
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o750

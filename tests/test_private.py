@@ -27,7 +27,7 @@ def open_umask():
     os.umask(previous)
 
 
-def test_a_private_folder_and_every_parent_it_creates_are_0700_and_an_existing_one_is_tightened(tmp_path):
+def test_a_private_folder_and_every_parent_it_creates_are_0700_and_an_existing_one_is_kept_unless_asked(tmp_path):
     made = make_private_dir(tmp_path / "a" / "b" / "c")
     assert made == tmp_path / "a" / "b" / "c"
     assert [mode(tmp_path / p) for p in ("a", "a/b", "a/b/c")] == [0o700, 0o700, 0o700]
@@ -37,7 +37,9 @@ def test_a_private_folder_and_every_parent_it_creates_are_0700_and_an_existing_o
     loose = shared / "made-by-hand"
     loose.mkdir(mode=0o755)
     make_private_dir(loose)
-    assert (mode(loose), mode(shared)) == (0o700, 0o755)  # a parent that existed is not the tool's to change
+    assert (mode(loose), mode(shared)) == (0o755, 0o755)  # folders that existed are not the tool's to change
+    make_private_dir(loose, tighten_existing=True)  # the browser profile: it holds the sign-in
+    assert (mode(loose), mode(shared)) == (0o700, 0o755)
 
 
 def test_private_files_are_0600_a_write_replaces_and_a_create_keeps_what_is_there(tmp_path):

@@ -50,7 +50,7 @@ def test_status_lists_every_claim_with_state_and_claim_id(tmp_path):
 
 def test_status_json_and_csv_carry_the_same_rows(tmp_path):
     path = ledger_with_claims(tmp_path / "ledger.sqlite3")
-    as_json = json.loads(CliRunner().invoke(cli, ["status", "--json", "--ledger", str(path)]).output)
+    as_json = json.loads(CliRunner().invoke(cli, ["status", "--json", "--ledger", str(path)]).output)["claims"]
     as_csv = list(
         csv.DictReader(io.StringIO(CliRunner().invoke(cli, ["status", "--csv", "--ledger", str(path)]).output))
     )

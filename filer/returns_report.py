@@ -287,9 +287,7 @@ def read_returns_report(path: Path, columns: Mapping[str, str] | None = None) ->
         header_line = reader.line_num
         where = _locate_columns(path, header, header_line, columns or {})
         rows = [
-            _row(path, cells, reader.line_num, where, len(header))
-            for cells in reader
-            if any(c.strip() for c in cells)
+            _row(path, cells, reader.line_num, where, len(header)) for cells in reader if any(c.strip() for c in cells)
         ]
     except csv.Error as exc:
         raise ReportError(
@@ -338,9 +336,7 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _locate_columns(
-    path: Path, header: list[str], line: int, mapping: Mapping[str, str]
-) -> list[tuple[str, int]]:
+def _locate_columns(path: Path, header: list[str], line: int, mapping: Mapping[str, str]) -> list[tuple[str, int]]:
     """(column name, cell index) for every known column the header has; ReportError when a required one is missing."""
     mapped = {_header_key(header_text): name for name, header_text in mapping.items()}
     found: dict[str, int] = {}

@@ -23,21 +23,22 @@ def print_draft(draft: Draft, output: Path, today: date, console: Console) -> No
         f"order{_s(len(draft.claims) + len(draft.left_out))}, marketplace {draft.marketplace}, drafted on {today}."
     )
     if draft.claims:
-        table = Table(title=f"Drafted: {len(draft.claims)} claim{_s(len(draft.claims))}, none approved yet")
-        for column in ("Order ID", "Deadline", "Refunded", "Items"):
+        table = Table(title=f"Drafted: {len(draft.claims)} claim{_s(len(draft.claims))}, none approved yet", **_TABLE)
+        for column in ("Order ID", "Deadline", "Refunded"):
             table.add_column(column, no_wrap=True)
-        table.add_column("Suggestion", overflow="fold")
+        table.add_column("Items")
+        table.add_column("Suggestion", min_width=len("outside_return_window"))
         for claim in draft.claims:
             table.add_row(
                 claim.order_id,
                 _deadline(claim.deadline, today),
                 _money(claim.refunded_amount, claim.currency),
-                "\n".join(f"{asin} ×{quantity}" for asin, quantity in claim.items),
+                "\n".join(f"{asin}×{quantity}" for asin, quantity in claim.items),
                 _suggestion(claim),
             )
         console.print(table)
     if draft.left_out:
-        table = Table(title=f"Left out: {len(draft.left_out)} order{_s(len(draft.left_out))}")
+        table = Table(title=f"Left out: {len(draft.left_out)} order{_s(len(draft.left_out))}", **_TABLE)
         for column in ("Order ID", "Refunded", "Reason"):
             table.add_column(column, no_wrap=True)
         table.add_column("Why")
@@ -55,6 +56,9 @@ def print_draft(draft: Draft, output: Path, today: date, console: Console) -> No
         )
     else:
         console.print(f"Wrote {output}, with no claims: nothing in the report can be claimed.")
+
+
+_TABLE = {"box": None, "pad_edge": False, "header_style": "bold"}  # no borders: the suggestions need the width
 
 
 def _suggestion(claim: DraftClaim) -> str:

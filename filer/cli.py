@@ -358,7 +358,7 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
     "--evidence",
     "evidence_dir",
     metavar="DIR",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Folder with one sub-folder per order ID holding its photos and PDFs (DIR/<order ID>/).",
 )
 @click.option(

@@ -494,6 +494,11 @@ class _Order:
             unknown.append("refunded_amount: the report does not say how much was refunded — check the order page.")
         elif self.currency is None:
             unknown.append("currency: the report has no Currency code for this order — add it (like USD).")
+        elif self.currency != self.window.market.currency:
+            unknown.append(
+                f"currency: the report says {self.currency}, but {self.window.code} pays in "
+                f"{self.window.market.currency} — is this the report of another marketplace (--marketplace)?"
+            )
         if suggestion.reason is None:
             unknown.append(
                 "reason: the report cannot say what came back — look at the returned item and name the reason."
@@ -593,18 +598,22 @@ def write_draft(draft: Draft, path: Path, *, force: bool = False) -> None:
     """Write the draft's claim list to `path`; refuses to replace an existing file unless `force`."""
     refuse_existing(path, force)
     text = json.dumps(draft.to_json(), indent=2, ensure_ascii=False) + "\n"
-    if not force:
-        try:
-            with open(path, "x", encoding="utf-8") as out:  # another writer's file is never overwritten silently
-                out.write(text)
-        except FileExistsError:
-            refuse_existing(path, force)
-            raise
-        return
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        if not force:
+            with open(path, "x", encoding="utf-8") as out:  # another writer's file is never overwritten silently
+                out.write(text)
+            return
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)  # the old list stays whole until the new one is complete
+    except FileExistsError:
+        refuse_existing(path, force)
+        raise
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path} cannot be written ({exc.strerror}).",
+            "Check that its folder exists and that you may write there, or give another file with -o.",
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -659,3 +659,18 @@ def test_the_mocks_returns_report_reads_and_drafts_the_expected_claims(tmp_path,
     assert claims["113-1000006-0000006"].deadline == date.today()
     assert claims["113-1000005-0000005"].deadline == date.today() + timedelta(days=20)
     assert claims["113-1000001-0000001"].tracking_id == "1Z999AA10123456784"
+
+
+def test_a_report_of_another_currency_than_the_marketplace_is_pointed_out(tmp_path, settings):
+    claim = only_claim(draft(write_report(tmp_path / "returns.txt", [row(**{"Currency code": "GBP"})]), settings))
+    assert "currency: the report says GBP, but US pays in USD — is this the report of another marketplace" in (
+        " ".join(claim.unknown)
+    )
+
+
+def test_draft_into_a_missing_folder_says_so_without_a_traceback(folder):
+    write_report(folder / "returns.txt", [recent_row()])
+    result = invoke("draft", "returns.txt", "-o", "no/such/claims.json")
+    assert result.exit_code == 2
+    assert "no/such/claims.json cannot be written (No such file or directory)." in result.output
+    assert not (folder / "no").exists()

@@ -342,7 +342,9 @@ def _locate_columns(path: Path, header: list[str], line: int, mapping: Mapping[s
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = _header_key(cell)
-        name = mapped.get(key) or (c.name if (c := _BY_HEADER.get(key)) and c.name not in mapping else None)
+        name = mapped.get(key)
+        if name is None and (column := _BY_HEADER.get(key)) is not None and column.name not in mapping:
+            name = column.name  # a column that --columns maps elsewhere is not also found under its own name
         if name is None:
             continue  # a column the tool does not use (extra trailing columns are common)
         if name in found:

@@ -319,6 +319,74 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
     sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, Console())))
 
 
+# -- drafting a claim list from Amazon's returns report ------------------------------------------------------------
+@cli.command()
+@click.argument("report_file", metavar="REPORT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--evidence",
+    "evidence_dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder with one sub-folder per order ID holding its photos and PDFs (DIR/<order ID>/).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("claims.json"),
+    show_default=True,
+    help="The claim list to write.",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--columns",
+    "column_map",
+    metavar="MAP",
+    help='For your own CSV: which of your headers holds which report column, like "Order ID=order,ASIN=asin".',
+)
+@click.option("--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) of the report (default: the setting).")
+@ledger_option
+@pass_app
+def draft(app: AppContext, report_file, evidence_dir, output, force, column_map, marketplace, ledger_path) -> None:
+    """Draft a claim list from Amazon's returns report REPORT (Reports > Return reports), or your own CSV of it.
+
+    Rows of one order become one claim. Orders with a SAFE-T claim (in the report or the ledger), A-to-z claims,
+    orders without a refund and orders whose window has closed are left out, each with its reason. A claim reason
+    is suggested only where the report's facts point to one, and every claim is a draft until you approve it.
+
+    Exit status: 0 written; 2 the report or an option is wrong (nothing was written).
+    """
+    from datetime import date
+
+    from safet_filer import draft_view
+    from safet_filer.draft import draft_claims, ledger_entries, refuse_existing, write_draft
+    from safet_filer.errors import InvalidInput
+    from safet_filer.returns_report import parse_column_map, read_returns_report
+
+    settings = app.settings()
+    code = (marketplace or settings.marketplace).strip().upper()
+    market = settings.marketplaces.get(code)
+    if market is None:
+        raise InvalidInput(
+            f'"{code}" is not a marketplace safet-filer knows.',
+            f"Use one of {', '.join(sorted(settings.marketplaces))}, or add it under [marketplaces] in the config file.",
+        )
+    refuse_existing(output, force)
+    report = read_returns_report(report_file, parse_column_map(column_map) if column_map else None)
+    today = date.today()
+    drafted = draft_claims(
+        report,
+        marketplace=code,
+        market=market,
+        today=today,
+        output_dir=output.absolute().parent,
+        ledger=ledger_entries(ledger_path or settings.ledger_path),
+        evidence_dir=evidence_dir,
+    )
+    write_draft(drafted, output, force=force)
+    draft_view.print_draft(drafted, output, today, _console())
+
+
 # -- the mock Seller Central ---------------------------------------------------------------------------------------
 @cli.group()
 def fixture() -> None:

@@ -1,0 +1,647 @@
+"""Drafting a claim list from a returns report: which orders become claims, what each carries, what is suggested.
+
+Rows of one order become one claim. Orders that cannot be claimed are left out, each with its reason. A draft
+suggests a claim reason only from facts in the report, and names them; it never approves anything: the JSON it
+writes (`DRAFT_VERSION`, shape in `DraftJson`) marks every claim `"approved": false` for the person to review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, TypedDict
+
+from safet_filer.claims import Reason, _ClaimChecker, file_kind
+from safet_filer.errors import InvalidInput
+from safet_filer.returns_report import ReportError, ReturnRow, ReturnsReport
+
+if TYPE_CHECKING:
+    from safet_filer.ledger import Entry
+    from safet_filer.settings import Marketplace
+
+DRAFT_VERSION = 1
+
+# Return reasons that need the seller's own look at what came back: the report cannot tell damaged from
+# incomplete from a different item, and those claims need photos. The draft names no reason for them.
+INSPECTION_REASONS = frozenset({"CR-DEFECTIVE", "CR-DAMAGED_BY_CARRIER", "CR-SWITCHEROO", "CR-MISSING_PARTS"})
+# Return reasons where the buyer is at fault (changed their mind, chose wrongly): under Amazon's returns policy
+# the buyer pays the return label, so a label charged to the seller is claimable. Size and fit codes
+# (AMZ-PG-…-TOO-SMALL) are not here: Amazon counts some of them against the listing.
+BUYER_FAULT_REASONS = frozenset(
+    {
+        "CR-UNWANTED_ITEM",
+        "CR-ORDERED_WRONG_ITEM",
+        "CR-FOUND_BETTER_PRICE",
+        "CR-NO_REASON_GIVEN",
+        "CR-UNAUTHORIZED_PURCHASE",
+    }
+)
+SELLER_PAYS_LABEL = frozenset({"seller", "merchant"})  # `Label to be paid by` values meaning the seller pays
+FIRST_SCAN_REFUND = "refundatfirstscan"  # `Resolution`, compared without case
+# A US return reaches the seller within about two weeks of its first scan; with no delivery after that, it is lost.
+NOT_RETURNED_AFTER_DAYS = 14
+_SIGNATURE_BYTES = 16  # more than the longest file signature that claims.file_kind looks for (PNG: 8)
+
+
+class LeftOutReason(StrEnum):
+    """Why an order of the report became no claim."""
+
+    safet_claim = "safet_claim"  # the report shows a SAFE-T claim for it
+    in_ledger = "in_ledger"  # the ledger already holds it
+    atoz_claim = "atoz_claim"  # an A-to-z Guarantee claim: SAFE-T does not take it
+    no_refund = "no_refund"  # nothing was refunded, so nothing is to be reimbursed
+    window_closed = "window_closed"  # the filing window has passed
+
+
+# --- the JSON a draft writes (version 1) --------------------------------------------------------------------------
+
+
+class ItemJson(TypedDict):
+    asin: str
+    quantity: int
+
+
+class ReportItemJson(TypedDict):
+    """An item as the report names it, for the person reviewing."""
+
+    asin: str
+    name: str | None
+    return_reason: str | None
+
+
+class ReportSourceJson(TypedDict):
+    file: str  # the report, as given to `draft`
+    lines: list[int]  # its lines behind this claim
+    items: list[ReportItemJson]
+
+
+class DraftNoteJson(TypedDict):
+    """Per claim: what the draft knows and does not, for `review`; `run` files only claims whose `approved` is true."""
+
+    version: int  # DRAFT_VERSION
+    approved: bool  # false when drafted; the person approves in review
+    suggested_reason: str | None  # a Reason value, or null when the report's facts point to none
+    needs_inspection: bool  # the return reason needs the seller's own look (damaged, missing parts, different item)
+    why: str  # the sentence behind the suggestion, naming the facts
+    facts: dict[str, str | None]  # the report's cells behind the suggestion, by column name (null: empty cell)
+    unknown: list[str]  # "field: sentence" for everything the report cannot know
+    deadline: str | None  # YYYY-MM-DD, as `check` computes it on the day of drafting
+    report: ReportSourceJson
+
+
+class ClaimJson(TypedDict):
+    """A claim of claims.json with the money fields and the draft note."""
+
+    order_id: str
+    reason: str | None  # the suggestion, or null: the person names it
+    sub_reason: None
+    items: list[ItemJson]
+    description: str  # empty when only the person can say what happened
+    attachments: list[str]  # relative to the claims file's folder
+    tracking_id: str | None
+    refund_date: str | None
+    return_delivered_date: str | None
+    refunded_amount: str | None  # a decimal as text, like "24.99": no float rounding
+    currency: str | None  # ISO 4217 code, like "USD"
+    draft: DraftNoteJson
+
+
+class DraftJson(TypedDict):
+    marketplace: str
+    claims: list[ClaimJson]
+
+
+# --- what drafting finds --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Suggestion:
+    """A reason the report's facts point to (or none), the sentence why, and those facts."""
+
+    reason: Reason | None
+    why: str
+    facts: dict[str, str | None] = field(default_factory=dict)
+    needs_inspection: bool = False
+
+
+@dataclass(slots=True)
+class DraftClaim:
+    """One order's draft claim."""
+
+    order_id: str
+    items: list[tuple[str, int]]
+    description: str
+    attachments: list[str]
+    tracking_id: str | None
+    refund_date: date | None
+    return_delivered_date: date | None
+    refunded_amount: Decimal | None
+    currency: str | None
+    deadline: date | None
+    suggestion: Suggestion
+    unknown: list[str]
+    lines: list[int]
+    report_items: list[ReportItemJson]
+
+    def to_json(self, report_name: str) -> ClaimJson:
+        suggested = self.suggestion.reason.value if self.suggestion.reason else None
+        return {
+            "order_id": self.order_id,
+            "reason": suggested,
+            "sub_reason": None,
+            "items": [{"asin": asin, "quantity": quantity} for asin, quantity in self.items],
+            "description": self.description,
+            "attachments": self.attachments,
+            "tracking_id": self.tracking_id,
+            "refund_date": _iso(self.refund_date),
+            "return_delivered_date": _iso(self.return_delivered_date),
+            "refunded_amount": None if self.refunded_amount is None else str(self.refunded_amount),
+            "currency": self.currency,
+            "draft": {
+                "version": DRAFT_VERSION,
+                "approved": False,
+                "suggested_reason": suggested,
+                "needs_inspection": self.suggestion.needs_inspection,
+                "why": self.suggestion.why,
+                "facts": self.suggestion.facts,
+                "unknown": self.unknown,
+                "deadline": _iso(self.deadline),
+                "report": {"file": report_name, "lines": self.lines, "items": self.report_items},
+            },
+        }
+
+
+@dataclass(slots=True)
+class LeftOut:
+    """An order of the report that became no claim, and why."""
+
+    order_id: str
+    reason: LeftOutReason
+    why: str
+    lines: list[int]
+    refunded_amount: Decimal | None
+    currency: str | None
+
+
+@dataclass
+class Draft:
+    """The drafted claims (soonest deadline first) and the orders left out (in report order)."""
+
+    report: ReturnsReport
+    marketplace: str
+    claims: list[DraftClaim]
+    left_out: list[LeftOut]
+
+    def to_json(self) -> DraftJson:
+        name = str(self.report.path)
+        return {"marketplace": self.marketplace, "claims": [c.to_json(name) for c in self.claims]}
+
+    def totals(self, which: str = "claims") -> dict[str, Decimal]:
+        """Refunded amounts per currency ("" when the report names none) of the drafted or the left-out orders."""
+        totals: dict[str, Decimal] = {}
+        for entry in self.claims if which == "claims" else self.left_out:
+            if entry.refunded_amount is not None:
+                key = entry.currency or ""
+                totals[key] = totals.get(key, Decimal(0)) + entry.refunded_amount
+        return totals
+
+
+# --- drafting -----------------------------------------------------------------------------------------------------
+
+
+def draft_claims(
+    report: ReturnsReport,
+    *,
+    marketplace: str,
+    market: Marketplace,
+    today: date,
+    output_dir: Path,
+    ledger: Mapping[tuple[str, str], Entry] | None = None,
+    evidence_dir: Path | None = None,
+) -> Draft:
+    """Turn the report's rows into draft claims for `marketplace`, leaving out what cannot be claimed.
+
+    `ledger` holds the ledger's entries by (marketplace, order ID); `output_dir` is where the claim list will be
+    written (attachments are relative to it); evidence is looked for in `evidence_dir/<order ID>/`.
+    """
+    window = _Window(marketplace, market, today)
+    orders: dict[str, list[ReturnRow]] = {}
+    for row in report.rows:
+        orders.setdefault(row.order_id, []).append(row)
+    claims: list[DraftClaim] = []
+    left_out: list[LeftOut] = []
+    for order_id, rows in orders.items():
+        order = _Order(report, order_id, rows, window)
+        skipped = order.left_out(ledger.get((marketplace, order_id)) if ledger else None)
+        if skipped is not None:
+            left_out.append(skipped)
+        else:
+            claims.append(order.claim(evidence_dir, output_dir, market.max_attachments))
+    claims.sort(key=lambda c: (c.deadline is None, c.deadline or date.max))
+    return Draft(report, marketplace, claims, left_out)
+
+
+class _Window:
+    """The filing deadline as `check` computes it, for the orders of one marketplace."""
+
+    def __init__(self, code: str, market: Marketplace, today: date):
+        self.code = code
+        self.market = market
+        self.today = today
+        # `check`'s own computation (claims._ClaimChecker._dates); the claims package is to expose it as one pure
+        # function, which this class then calls instead.
+        self._checker = _ClaimChecker(Path(os.curdir), code, market, today)
+
+    def deadline(self, refund: date, delivered: date | None) -> date | None:
+        fields = SimpleNamespace(refund_date=refund, return_delivered_date=delivered)
+        return self._checker._dates("", fields, [])
+
+
+class _Order:
+    """The rows of one order and what they add up to."""
+
+    def __init__(self, report: ReturnsReport, order_id: str, rows: list[ReturnRow], window: _Window):
+        self.report = report
+        self.order_id = order_id
+        self.rows = rows
+        self.window = window
+        self.lines = [row.line for row in rows]
+        self.currency = self._currency()
+        amounts = [row.refunded_amount for row in rows if row.refunded_amount is not None]
+        self.refunded: Decimal | None = sum(amounts, Decimal(0)) if amounts else None
+        self.requested = _earliest(row.return_request_date for row in rows)
+        self.refund_given = _earliest(row.refund_date for row in rows)
+        self.delivered = _earliest(row.return_delivery_date for row in rows)
+        # No refund date in Amazon's report: the return request is the earliest the refund can be, so the deadline
+        # counted from it is the earliest the real one can be.
+        self.refund_date = self.refund_given or self.requested
+        self.deadline = window.deadline(self.refund_date, self.delivered) if self.refund_date else None
+
+    def _currency(self) -> str | None:
+        seen: dict[str, int] = {}
+        for row in self.rows:
+            if row.currency is not None:
+                seen.setdefault(row.currency, row.line)
+        if len(seen) > 1:
+            listed = " and ".join(f"{code} (line {line})" for code, line in seen.items())
+            raise ReportError(
+                f"{self.report.path}: order {self.order_id} has rows in {listed}; one order is paid in one currency.",
+                "Check the report's Currency code column for that order; nothing was written.",
+            )
+        return next(iter(seen), None)
+
+    # -- left out ----------------------------------------------------------------------------------------------
+    def left_out(self, ledger_entry: Entry | None) -> LeftOut | None:
+        found = self._why_left_out(ledger_entry)
+        if found is None:
+            return None
+        reason, why = found
+        return LeftOut(self.order_id, reason, why, self.lines, self.refunded, self.currency)
+
+    def _why_left_out(self, entry: Entry | None) -> tuple[LeftOutReason, str] | None:
+        claimed = next((row for row in self.rows if row.safet_claim_id), None)
+        if claimed is not None:
+            state = f" ({claimed.safet_claim_state})" if claimed.safet_claim_state else ""
+            return (
+                LeftOutReason.safet_claim,
+                f"the report shows SAFE-T claim {claimed.safet_claim_id}{state} for it (line {claimed.line}).",
+            )
+        if entry is not None:
+            return LeftOutReason.in_ledger, _ledger_why(entry)
+        atoz = next((row for row in self.rows if row.atoz_claim), None)
+        if atoz is not None:
+            return (
+                LeftOutReason.atoz_claim,
+                f"the buyer filed an A-to-z Guarantee claim (A-to-Z Claim = Y, line {atoz.line}); SAFE-T does not "
+                "take orders with one.",
+            )
+        if self.report.has("Refunded Amount") and not self.refunded:
+            shown = "0" if self.refunded is not None else "empty"
+            return (
+                LeftOutReason.no_refund,
+                f"Refunded Amount is {shown} on {_its_rows(self.lines)}: Amazon has not refunded the buyer, so there "
+                "is nothing to reimburse (yet).",
+            )
+        if self.deadline is not None and self.deadline < self.window.today:
+            return LeftOutReason.window_closed, self._closed_why()
+        return None
+
+    def _closed_why(self) -> str:
+        days = self.window.market.filing_window_days
+        if self.delivered is not None and self.refund_date is not None and self.delivered > self.refund_date:
+            since = f"the return's delivery on {self.delivered}"
+        elif self.refund_given is not None:
+            since = f"the refund on {self.refund_given}"
+        else:
+            since = (
+                f"the return request on {self.requested}, as the report has no refund date; if the refund came "
+                "later, the window may still be open: add the order by hand with its refund date"
+            )
+        return f"the {self.window.code} filing window closed on {self.deadline} ({days} days after {since})."
+
+    # -- the claim ---------------------------------------------------------------------------------------------
+    def claim(self, evidence_dir: Path | None, output_dir: Path, max_files: int) -> DraftClaim:
+        suggestion = self._suggestion()
+        description = _description(suggestion, self)
+        unknown = self._unknown(suggestion, description)
+        attachments, notes = _evidence(evidence_dir, self.order_id, output_dir, max_files)
+        if suggestion.needs_inspection and not attachments:
+            where = f"{evidence_dir / self.order_id}" if evidence_dir else "no --evidence folder was given"
+            notes.append(f"attachments: no photo found ({where}) — add photos of the returned item and its packaging.")
+        tracking = list(dict.fromkeys(row.tracking_id for row in self.rows if row.tracking_id))
+        if len(tracking) > 1:
+            unknown.append(
+                f"tracking_id: the rows name {', '.join(tracking)}; the draft keeps {tracking[0]} — keep the one "
+                "that matters to the claim."
+            )
+        return DraftClaim(
+            order_id=self.order_id,
+            items=self._items(),
+            description=description,
+            attachments=attachments,
+            tracking_id=tracking[0] if tracking else None,
+            refund_date=self.refund_date,
+            return_delivered_date=self.delivered,
+            refunded_amount=self.refunded,
+            currency=self.currency,
+            deadline=self.deadline,
+            suggestion=suggestion,
+            unknown=unknown + notes,
+            lines=self.lines,
+            report_items=[
+                {"asin": row.asin, "name": row.item_name, "return_reason": row.return_reason} for row in self.rows
+            ],
+        )
+
+    def _items(self) -> list[tuple[str, int]]:
+        """Each ASIN once, with its units summed over the rows (the same item may be returned in two rows)."""
+        units: dict[str, int] = {}
+        for row in self.rows:
+            units[row.asin] = units.get(row.asin, 0) + row.return_quantity
+        return list(units.items())
+
+    def _suggestion(self) -> Suggestion:
+        """The reason the report's facts point to, strongest first; none when they point to none."""
+        codes = list(dict.fromkeys(row.return_reason for row in self.rows if row.return_reason))
+        inspect = [code for code in codes if code in INSPECTION_REASONS]
+        if inspect:
+            return Suggestion(
+                None,
+                f"The buyer's return reason ({', '.join(inspect)}) says the item came back damaged, incomplete or "
+                "different: only your own look at it can tell which. Name the reason (damaged, missing_parts or "
+                "different_item) and attach photos.",
+                {"Return Reason": ", ".join(inspect)},
+                needs_inspection=True,
+            )
+        for suggest in (self._not_returned, self._outside_window, self._label_charge):
+            found = suggest()
+            if found is not None:
+                return found
+        return Suggestion(
+            None,
+            "No fact in the report points to a claim reason: look at what came back, then name the reason or drop "
+            "the claim.",
+        )
+
+    def _not_returned(self) -> Suggestion | None:
+        first_scan = next((r for r in self.rows if (r.resolution or "").casefold() == FIRST_SCAN_REFUND), None)
+        if first_scan is None or not self.report.has("Return delivery date") or self.delivered is not None:
+            return None
+        if self.refund_date is None:
+            return None
+        days = (self.window.today - self.refund_date).days
+        if days < NOT_RETURNED_AFTER_DAYS:
+            return None
+        since_column = "Refund date" if self.refund_given else "Return request date"
+        since = "the refund" if self.refund_given else "the return request"
+        return Suggestion(
+            Reason.not_returned,
+            f"Amazon refunded at the return's first carrier scan (Resolution {first_scan.resolution}), and {days} "
+            f"days after {since} on {self.refund_date} the report has no return delivery date.",
+            {
+                "Resolution": first_scan.resolution,
+                "Return delivery date": None,
+                since_column: self.refund_date.isoformat(),
+                "Tracking ID": first_scan.tracking_id,
+            },
+        )
+
+    def _outside_window(self) -> Suggestion | None:
+        row = next((r for r in self.rows if r.in_policy is False), None)
+        if row is None:
+            return None
+        return Suggestion(
+            Reason.outside_return_window,
+            f"The report marks the return as outside Amazon's return policy (In policy = N, line {row.line}): "
+            f"requested on {_shown(row.return_request_date)} for an order of {_shown(row.order_date)}.",
+            {
+                "In policy": "N",
+                "Order date": _iso(row.order_date),
+                "Return request date": _iso(row.return_request_date),
+            },
+        )
+
+    def _label_charge(self) -> Suggestion | None:
+        row = next(
+            (
+                r
+                for r in self.rows
+                if r.return_reason in BUYER_FAULT_REASONS and (r.label_paid_by or "").casefold() in SELLER_PAYS_LABEL
+            ),
+            None,
+        )
+        if row is None:
+            return None
+        cost = f" of {row.label_cost} {row.currency or ''}".rstrip() if row.label_cost is not None else ""
+        return Suggestion(
+            Reason.return_label_charge,
+            f"The buyer's return reason {row.return_reason} is the buyer's own doing, yet the return label{cost} "
+            f"is to be paid by the {row.label_paid_by.lower()} (line {row.line}).",
+            {
+                "Return Reason": row.return_reason,
+                "Label to be paid by": row.label_paid_by,
+                "Label cost": None if row.label_cost is None else str(row.label_cost),
+            },
+        )
+
+    def _unknown(self, suggestion: Suggestion, description: str) -> list[str]:
+        """What the report cannot know about this claim, field by field."""
+        unknown = []
+        if self.refund_given is None and self.requested is not None:
+            unknown.append(
+                f"refund_date: the report has no refund date; the draft uses the return request date "
+                f"({self.requested}), the earliest the refund can be, so the deadline is the earliest it can be — "
+                "put in the refund's date from the order page."
+            )
+        elif self.refund_date is None:
+            unknown.append(
+                "refund_date: the report gives neither a refund date nor a return request date, so there is no "
+                "deadline — put in the refund's date from the order page."
+            )
+        if not self.report.has("Return delivery date"):
+            unknown.append(
+                "return_delivered_date: the report has no Return delivery date column — add the date the return was "
+                "delivered, if it was: the window counts from it."
+            )
+        if self.refunded is None:
+            unknown.append("refunded_amount: the report does not say how much was refunded — check the order page.")
+        elif self.currency is None:
+            unknown.append("currency: the report has no Currency code for this order — add it (like USD).")
+        elif self.currency != self.window.market.currency:
+            unknown.append(
+                f"currency: the report says {self.currency}, but {self.window.code} pays in "
+                f"{self.window.market.currency} — is this the report of another marketplace (--marketplace)?"
+            )
+        if suggestion.reason is None:
+            unknown.append(
+                "reason: the report cannot say what came back — look at the returned item and name the reason."
+            )
+        if suggestion.reason is not Reason.not_returned:
+            unknown.append(
+                "condition: the report does not say in what state the item came back — look at it before approving."
+            )
+        if not description:
+            unknown.append("description: only you can say what happened — write it in a sentence or two.")
+        return unknown
+
+
+def _description(suggestion: Suggestion, order: _Order) -> str:
+    """A factual description for a suggested reason; empty when only the person can say what happened."""
+    reason = suggestion.reason
+    if reason is Reason.not_returned:
+        tracking = next((row.tracking_id for row in order.rows if row.tracking_id), None)
+        traced = f" Return tracking ID: {tracking}." if tracking else ""
+        return (
+            "Amazon refunded the buyer at the return's first carrier scan, but the return never reached us: "
+            f"{(order.window.today - order.refund_date).days} days after {order.refund_date} it has no delivery "
+            f"scan.{traced}"
+        )
+    if reason is Reason.outside_return_window:
+        row = next(r for r in order.rows if r.in_policy is False)
+        return (
+            f"Amazon accepted this return outside the return window: it was requested on "
+            f"{_shown(row.return_request_date)} for an order placed on {_shown(row.order_date)}, and Amazon's returns "
+            "report marks it as not in policy."
+        )
+    if reason is Reason.return_label_charge:
+        row = next(r for r in order.rows if r.return_reason in BUYER_FAULT_REASONS)
+        return (
+            f"The buyer returned the item for a reason of their own ({row.return_reason}), so the buyer pays the "
+            "return label under Amazon's policy, but the label was charged to us."
+        )
+    return ""
+
+
+def _evidence(folder: Path | None, order_id: str, output_dir: Path, max_files: int) -> tuple[list[str], list[str]]:
+    """The JPEG, PNG, GIF and PDF files in `folder/<order ID>/` (judged by content), relative to `output_dir`."""
+    if folder is None or not (folder / order_id).is_dir():
+        return [], []
+    attached: list[str] = []
+    notes: list[str] = []
+    for path in sorted((folder / order_id).iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as f:
+                kind = file_kind(f.read(_SIGNATURE_BYTES))
+        except OSError as exc:
+            notes.append(f"attachments: {path} was not attached: it cannot be read ({exc.strerror}).")
+            continue
+        if kind is None:
+            notes.append(f"attachments: {path} was not attached: by its content it is not a JPEG, PNG, GIF or PDF.")
+        elif len(attached) == max_files:
+            notes.append(
+                f"attachments: {path} was not attached: the form takes {max_files} files — swap if it is better."
+            )
+        else:
+            attached.append(os.path.relpath(path, output_dir))
+    return attached, notes
+
+
+def _ledger_why(entry: Entry) -> str:
+    from safet_filer.ledger import DONE, NEEDS_RECONCILING
+
+    if entry.state in DONE:
+        claim = f" as SAFE-T claim {entry.claim_id}" if entry.claim_id else ""
+        return f"the ledger has it {entry.state.value.replace('_', ' ')}{claim}."
+    if entry.state in NEEDS_RECONCILING:
+        return (
+            f"the ledger has it '{entry.state.value}': its submit may have gone through — run `safet-filer reconcile`."
+        )
+    return (
+        f"the ledger has it '{entry.state.value}' from an earlier claim list — file it from that list, "
+        "or add it to this one by hand."
+    )
+
+
+def ledger_entries(path: Path) -> dict[tuple[str, str], Entry]:
+    """The ledger's entries by (marketplace, order ID); none when there is no ledger yet."""
+    if not path.exists():
+        return {}
+    from safet_filer.ledger import Ledger
+
+    with Ledger(path) as ledger:
+        return {(entry.marketplace, entry.order_id): entry for entry in ledger.entries()}
+
+
+# --- writing ------------------------------------------------------------------------------------------------------
+
+
+def write_draft(draft: Draft, path: Path, *, force: bool = False) -> None:
+    """Write the draft's claim list to `path`; refuses to replace an existing file unless `force`."""
+    refuse_existing(path, force)
+    text = json.dumps(draft.to_json(), indent=2, ensure_ascii=False) + "\n"
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if not force:
+            with open(path, "x", encoding="utf-8") as out:  # another writer's file is never overwritten silently
+                out.write(text)
+            return
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)  # the old list stays whole until the new one is complete
+    except FileExistsError:
+        refuse_existing(path, force)
+        raise
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path} cannot be written ({exc.strerror}).",
+            "Check that its folder exists and that you may write there, or give another file with -o.",
+        ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """InvalidInput when `path` exists and `force` is not given (checked before drafting, and again when writing)."""
+    if force:
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder.", "Give a file name for the claim list, like claims.json.")
+        return
+    if path.exists() or path.is_symlink():
+        raise InvalidInput(
+            f"{path} already exists; draft never overwrites a claim list.",
+            "Give another file with -o, or add --force to replace it.",
+        )
+
+
+def _earliest(dates) -> date | None:
+    return min((d for d in dates if d is not None), default=None)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _shown(value: date | None) -> str:
+    return value.isoformat() if value else "an unknown date"
+
+
+def _its_rows(lines: list[int]) -> str:
+    return f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))

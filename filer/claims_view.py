@@ -46,7 +46,7 @@ def print_check(check: ClaimCheck, console: Console) -> None:
     """
     import textwrap
 
-    paint = _painter(console)
+    paint = painter(console)
     width = max(console.width, 40)
     count = len(check.claims)
     if count or not check.errors:
@@ -92,7 +92,7 @@ def verdict(check: ClaimCheck) -> tuple[str, str]:
     return text, "bold red"
 
 
-def _painter(console: Console) -> Any:
+def painter(console: Console) -> Any:
     """`paint(text, style)`: the text in ANSI style when the console shows colour, else as it is."""
     from rich.console import COLOR_SYSTEMS
     from rich.style import Style

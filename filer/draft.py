@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, TypedDict
 
-from safet_filer.claims import Reason, _ClaimChecker, file_kind
+from safet_filer.claims import Reason, file_kind, filing_window
 from safet_filer.errors import InvalidInput
 from safet_filer.returns_report import ReportError, ReturnRow, ReturnsReport
 
@@ -249,19 +248,15 @@ def draft_claims(
 
 
 class _Window:
-    """The filing deadline as `check` computes it, for the orders of one marketplace."""
+    """The filing deadline as `check` computes it (the one `filing_window`), for the orders of one marketplace."""
 
     def __init__(self, code: str, market: Marketplace, today: date):
         self.code = code
         self.market = market
         self.today = today
-        # `check`'s own computation (claims._ClaimChecker._dates); the claims package is to expose it as one pure
-        # function, which this class then calls instead.
-        self._checker = _ClaimChecker(Path(os.curdir), code, market, today)
 
-    def deadline(self, refund: date, delivered: date | None) -> date | None:
-        fields = SimpleNamespace(refund_date=refund, return_delivered_date=delivered)
-        return self._checker._dates("", fields, [])
+    def deadline(self, refund: date, delivered: date | None) -> date:
+        return filing_window(refund, delivered, self.market, self.today).closes
 
 
 class _Order:
@@ -463,7 +458,7 @@ class _Order:
         return Suggestion(
             Reason.return_label_charge,
             f"The buyer's return reason {row.return_reason} is the buyer's own doing, yet the return label{cost} "
-            f"is to be paid by the {row.label_paid_by.lower()} (line {row.line}).",
+            f"is to be paid by the {(row.label_paid_by or '').lower()} (line {row.line}).",
             {
                 "Return Reason": row.return_reason,
                 "Label to be paid by": row.label_paid_by,
@@ -516,6 +511,7 @@ def _description(suggestion: Suggestion, order: _Order) -> str:
     """A factual description for a suggested reason; empty when only the person can say what happened."""
     reason = suggestion.reason
     if reason is Reason.not_returned:
+        assert order.refund_date is not None  # suggested only from a refund date (see _not_returned)
         tracking = next((row.tracking_id for row in order.rows if row.tracking_id), None)
         traced = f" Return tracking ID: {tracking}." if tracking else ""
         return (
@@ -631,7 +627,7 @@ def refuse_existing(path: Path, force: bool) -> None:
         )
 
 
-def _earliest(dates) -> date | None:
+def _earliest(dates: Iterable[date | None]) -> date | None:
     return min((d for d in dates if d is not None), default=None)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safet_filer.claims import CLOSING_SOON_DAYS
-from safet_filer.claims_view import _painter
+from safet_filer.claims_view import painter
 from safet_filer.draft import Draft, DraftClaim
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ _GAP = "  "
 
 def print_draft(draft: Draft, output: Path, today: date, console: Console) -> None:
     """The drafted claims (soonest deadline first), the orders left out with why, the totals, the file written."""
-    paint = _painter(console)
+    paint = painter(console)
     width = max(console.width, 40)
     report = draft.report
     rows, orders = len(report.rows), len(draft.claims) + len(draft.left_out)

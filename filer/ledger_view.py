@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
+from rich.table import Table
+
 from safet_filer.followup import Followed
 from safet_filer.ledger import Money
 from safet_filer.standing import Next, Totals
@@ -91,8 +93,7 @@ def print_table(steps: list[Step], money: dict[str, Totals], today: date, title:
         console.print(_totals_table(money))
 
 
-def _totals_table(money: dict[str, Totals]):
-    from rich.table import Table
+def _totals_table(money: dict[str, Totals]) -> Table:
 
     table = Table(title="Totals (filed claims)", title_justify="left")
     names = [f.name for f in dataclasses.fields(Totals)]
@@ -125,7 +126,10 @@ def _note(f: Followed) -> str:
 
 
 def _money(name: str, money: Money | None) -> dict[str, str | None]:
-    return {f"{name}_amount": _amount(money.amount) if money else None, f"{name}_currency": money and money.currency}
+    return {
+        f"{name}_amount": _amount(money.amount) if money else None,
+        f"{name}_currency": money.currency if money else None,
+    }
 
 
 def _amount(amount: Decimal) -> str:

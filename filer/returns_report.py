@@ -278,8 +278,12 @@ def read_returns_report(path: Path, columns: Mapping[str, str] | None = None) ->
         )
     delimiter = _delimiter(first)
     # Amazon's flat files are not quoted (an item name may start with a quote); a seller's CSV may be.
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
+        strict=True,
+    )
     try:
         header = next(reader)
         while not any(cell.strip() for cell in header):

@@ -82,7 +82,7 @@ def due_within(steps: list[tuple[Followed, Next | None]], days: int, today: date
     return [
         (f, step)
         for f, step in steps
-        if step is not None and (_needed_now(step) or -days <= (step.by - today).days <= days)
+        if step is not None and (_needed_now(step) or (step.by is not None and -days <= (step.by - today).days <= days))
     ]
 
 

@@ -198,7 +198,9 @@ class Walk:
                 )
         else:
             table = self.page.get_by_role("table", name="Claim summary")
-            for name, value in zip(["Order ID", "Description", "Tracking ID", "Supporting documents"], summary):
+            for name, value in zip(
+                ["Order ID", "Description", "Tracking ID", "Supporting documents"], summary, strict=True
+            ):
                 expect(table.get_by_role("row", name=name).get_by_role("cell")).to_have_text(value)
             rows = self.page.get_by_role("table", name="Claim items").get_by_role("row")
             for item in items:
@@ -230,9 +232,7 @@ def expected_record(paths) -> dict:
     """What the site records of the claim, under every layout."""
     return {
         "order_id": ORDER,
-        "items": [
-            {"asin": i.asin, "quantity": i.quantity, "reason": i.code, "sub_reason": i.sub_code} for i in ITEMS
-        ],
+        "items": [{"asin": i.asin, "quantity": i.quantity, "reason": i.code, "sub_reason": i.sub_code} for i in ITEMS],
         "description": DESCRIPTION,
         "tracking_id": TRACKING,
         "attachments": [
@@ -341,7 +341,12 @@ def test_rows_as_a_grid_or_a_list_keep_their_name(page: Page, site):
 def test_site_notice_is_an_alert_on_every_page(page: Page, site):
     site.set_layout(site_notice=True)
     notice = page.get_by_role("alert").filter(has_text=DEFAULT_NOTICE)
-    for path in ["/safet-claims", "/safet-claims/create-v2", "/safet-claims/claim/31415-92653-5897932", "/safet-claims/reports"]:
+    for path in [
+        "/safet-claims",
+        "/safet-claims/create-v2",
+        "/safet-claims/claim/31415-92653-5897932",
+        "/safet-claims/reports",
+    ]:
         page.goto(site.url + path)
         expect(notice).to_be_visible()
     page.goto(site.url + "/safet-claims/create-v2")

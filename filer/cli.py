@@ -416,11 +416,21 @@ def fixture() -> None:
 @click.option(
     "--require-signin", is_flag=True, help="Ask for /ap/signin and /ap/mfa before any page (to practise `login`)."
 )
-def fixture_serve(port: int, scenario_file: Path | None, claims_file: Path | None, require_signin: bool) -> None:
+@click.option(
+    "--layout",
+    "layout_options",
+    multiple=True,
+    metavar="KEY=VALUE|all",
+    help="A layout switch, e.g. items_step=next; `all` sets every one (fixtures/README.md). Repeatable.",
+)
+def fixture_serve(
+    port: int, scenario_file: Path | None, claims_file: Path | None, require_signin: bool, layout_options: tuple[str]
+) -> None:
     """Run the mock Seller Central on 127.0.0.1 until Ctrl-C, to click through by hand or point the tool at."""
     import time
 
     from safet_filer.errors import InvalidInput
+    from safet_filer.fixtures.layouts import Layout
     from safet_filer.fixtures.scenario import ScenarioError
     from safet_filer.fixtures.server import MockSellerCentral
 
@@ -430,8 +440,12 @@ def fixture_serve(port: int, scenario_file: Path | None, claims_file: Path | Non
             "--claims rehearses your own claim list; --scenario seeds fixed orders.",
         )
     try:
+        layout = Layout.from_options(layout_options)
+    except ValueError as exc:
+        raise InvalidInput(f"--layout: {exc}.", "The layout switches are listed in fixtures/README.md.") from None
+    try:
         site = MockSellerCentral(
-            scenario=scenario_file, claims_file=claims_file, port=port, auto_signin=not require_signin
+            scenario=scenario_file, claims_file=claims_file, port=port, auto_signin=not require_signin, layout=layout
         )
         site.start()
     except ScenarioError as exc:

@@ -49,8 +49,8 @@ def readme_table(*header: str) -> list[list[str]]:
 
 
 def option_names(cell: str) -> set[str]:
-    """The options a table cell names: `--only ORDER_ID`, `--limit N` gives {'--only', '--limit'}."""
-    return set(re.findall(r"`(--[a-z-]+)", cell))
+    """The options a table cell names: `-o`, `--only ORDER_ID`, `--limit N` gives {"-o", "--only", "--limit"}."""
+    return set(re.findall(r"`(--?[a-z][a-z-]*)", cell))
 
 
 def documented_options() -> dict[tuple[str, str], str]:

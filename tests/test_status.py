@@ -20,27 +20,30 @@ def ledger_with_claims(path):
 
 
 def table_rows(output: str) -> list[dict[str, str]]:
-    """The rows of the table `status` prints, as {column: cell}; a message folded onto more lines is joined."""
+    """The rows of the table `status` prints, as {column: cell}."""
     lines = output.splitlines()
     names = [cell.strip() for cell in next(line for line in lines if "┃" in line).strip().strip("┃").split("┃")]
-    rows: list[dict[str, str]] = []
-    for line in lines:
-        if not line.startswith("│"):
-            continue
-        cells = dict(zip(names, (cell.strip() for cell in line.strip().strip("│").split("│")), strict=True))
-        if cells["Order ID"]:
-            rows.append(cells)
-        else:  # the next line of the row above: only its message goes on
-            rows[-1]["Message"] += " " + cells["Message"]
-    return rows
+    return [
+        dict(zip(names, (cell.strip() for cell in line.strip().strip("│").split("│")), strict=True))
+        for line in lines
+        if line.startswith("│")
+    ]
+
+
+def messages_under_the_table(output: str) -> dict[str, str]:
+    """On a narrow terminal the messages go under the table, one "order ID: message" line each."""
+    after = output.split("┘", 1)[1]
+    return dict(line.split(": ", 1) for line in after.splitlines() if ": " in line)
 
 
 def test_status_lists_every_claim_with_state_and_claim_id(tmp_path):
     path = ledger_with_claims(tmp_path / "ledger.sqlite3")
     result = CliRunner().invoke(cli, ["status", "--ledger", str(path)])  # 80 columns: IDs still whole
     assert result.exit_code == 0, result.output
+    messages = messages_under_the_table(result.output)
     shown = {
-        row["Order ID"]: (row["State"], row["SAFE-T claim ID"], row["Message"]) for row in table_rows(result.output)
+        row["Order ID"]: (row["State"], row["SAFE-T claim ID"], messages[row["Order ID"]])
+        for row in table_rows(result.output)
     }
     assert shown == {
         "113-1000001-0000001": ("filed", "12345-67890-1234567", "Filed."),

@@ -345,7 +345,7 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
     """
     from rich.console import Console
 
-    from safet_filer.run import reconcile_ledger
+    from safet_filer.reconcile import reconcile_ledger
 
     settings = app.settings(headed=headed)
     sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, Console())))

@@ -272,15 +272,13 @@ def run_on(
     *,
     answers: str | None = None,
     monkeypatch=None,
-    at_terminal: bool = True,
     rehearse: bool = False,
     only: tuple[str, ...] = (),
 ) -> Ran:
     """`safet-filer run CLAIMS --base-url <loopback> --yes` in-process on `site`; with `answers` ("y\\ns\\n"), the
-    person answers at a terminal (or, `at_terminal=False`, on a closed stdin) instead of --yes; `monkeypatch` then
-    stands in for stdin."""
+    person answers at a terminal instead of --yes (`monkeypatch` stands in for stdin)."""
     if answers is not None:
-        monkeypatch.setattr(sys, "stdin", Terminal(answers) if at_terminal else io.StringIO(answers))
+        monkeypatch.setattr(sys, "stdin", Terminal(answers))
     output = io.StringIO()
     console = Console(file=output, width=160)
     options = RunOptions(

@@ -148,14 +148,6 @@ def test_an_unknown_answer_is_asked_again(tmp_path, monkeypatch):
     assert site.submissions == []
 
 
-def test_without_a_terminal_nothing_is_asked_of_the_site_unless_yes(tmp_path, monkeypatch):
-    path, claims = claims_file(tmp_path, 1)
-    site = FakeSite.for_claims(claims)
-    with pytest.raises(InvalidInput, match="no terminal"):
-        run_on(site, path, answers="y\n", monkeypatch=monkeypatch, at_terminal=False)
-    assert site.asked == []
-
-
 def test_rehearse_fills_every_step_and_never_submits(tmp_path):
     path, claims = claims_file(tmp_path, 2)
     site = FakeSite.for_claims(claims)

@@ -79,6 +79,8 @@ class ClaimProblem(Exception):
 
 
 class ClaimCourse(StepReport):
+    """One claim from its ledger entry to its outcome; it hears the wizard's steps and keeps their screenshots."""
+
     def __init__(self, context: CourseContext, checked: CheckedClaim, record: ClaimRecord):
         assert checked.claim is not None, "only a valid claim is filed"
         self.ctx = context

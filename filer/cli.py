@@ -7,13 +7,21 @@ so `--help` and `check` start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from safet_filer import __version__
 from safet_filer.errors import ExitStatus, FilerError
+
+if TYPE_CHECKING:  # annotations only: --help must not load settings or rich
+    from rich.console import Console
+
+    from safet_filer.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class FilerGroup(click.Group):
@@ -38,7 +46,7 @@ class AppContext:
     def __init__(self, config_file: Path | None):
         self.config_file = config_file
 
-    def settings(self, **overrides: Any):
+    def settings(self, **overrides: Any) -> Settings:
         from safet_filer.settings import load_settings
 
         return load_settings(self.config_file, **overrides)
@@ -66,7 +74,7 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
 
 
 # -- the claim list and the settings: check, schema, example, config -------------------------------------------------
-def _console():
+def _console() -> Console:
     from rich.console import Console
 
     return Console()
@@ -175,7 +183,7 @@ def doctor(app: AppContext, browser_only: bool) -> None:
 
 
 # -- filing --------------------------------------------------------------------------------------------------------
-def ledger_option(command):
+def ledger_option(command: F) -> F:
     return click.option(
         "--ledger",
         "ledger_path",
@@ -184,7 +192,7 @@ def ledger_option(command):
     )(command)
 
 
-def site_options(command):
+def site_options(command: F) -> F:
     command = click.option("--headed", is_flag=True, default=None, help="Show the browser window.")(command)
     return click.option(
         "--base-url",
@@ -203,7 +211,18 @@ def site_options(command):
 @site_options
 @ledger_option
 @pass_app
-def run(app: AppContext, claims_file, dry_run, rehearse, yes, only, limit, base_url, headed, ledger_path) -> None:
+def run(
+    app: AppContext,
+    claims_file: Path | None,
+    dry_run: bool,
+    rehearse: bool,
+    yes: bool,
+    only: tuple[str, ...],
+    limit: int | None,
+    base_url: str | None,
+    headed: bool | None,
+    ledger_path: Path | None,
+) -> None:
     """File the claims in CLAIMS, asking before each submit.
 
     The list is checked first; nothing runs while it has errors. Each claim is filled step by step
@@ -313,7 +332,7 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
     """
     from rich.console import Console
 
-    from safet_filer.run import reconcile_ledger
+    from safet_filer.reconcile import reconcile_ledger
 
     settings = app.settings(headed=headed)
     sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, Console())))
@@ -347,7 +366,16 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
 @click.option("--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) of the report (default: the setting).")
 @ledger_option
 @pass_app
-def draft(app: AppContext, report_file, evidence_dir, output, force, column_map, marketplace, ledger_path) -> None:
+def draft(
+    app: AppContext,
+    report_file: Path,
+    evidence_dir: Path | None,
+    output: Path,
+    force: bool,
+    column_map: str | None,
+    marketplace: str | None,
+    ledger_path: Path | None,
+) -> None:
     """Draft a claim list from Amazon's returns report REPORT (Reports > Return reports), or your own CSV of it.
 
     Rows of one order become one claim. Orders with a SAFE-T claim (in the report or the ledger), A-to-z claims,

@@ -42,11 +42,12 @@ DONE = {State.FILED, State.ALREADY_FILED}
 NEEDS_RECONCILING = {State.SUBMITTING, State.UNKNOWN}
 _OPEN = {State.PENDING, State.READY, State.SKIPPED, State.FAILED, State.INELIGIBLE}
 
-# Allowed moves. Nothing leaves DONE; nothing reaches SUBMITTING except from READY.
+# Allowed moves. Nothing leaves DONE; nothing reaches SUBMITTING except from READY. An open claim may become FILED:
+# the wizard says a claim exists for an order whose earlier submit the dashboard did not list yet (it lags).
 TRANSITIONS: dict[State | None, set[State]] = {
     None: {State.PENDING, State.READY, State.INELIGIBLE, State.ALREADY_FILED, State.FAILED, State.SKIPPED},
-    **{s: _OPEN | {State.ALREADY_FILED} for s in _OPEN},
-    State.READY: _OPEN | {State.ALREADY_FILED, State.SUBMITTING},
+    **{s: _OPEN | DONE for s in _OPEN},
+    State.READY: _OPEN | DONE | {State.SUBMITTING},
     State.SUBMITTING: {State.FILED, State.UNKNOWN, State.ALREADY_FILED},
     State.UNKNOWN: {State.FILED, State.ALREADY_FILED, State.UNKNOWN},
     State.FILED: set(),

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from safet_filer.ledger import State
 from safet_filer.private import make_file_private, make_private_dir, write_private_file
 
 
@@ -20,7 +21,7 @@ class ClaimRecord:
     index: int
     order_id: str
     reason: str
-    state: str = "pending"
+    state: State = State.PENDING
     message: str = ""
     claim_id: str | None = None
     confirmed_by: str | None = None
@@ -50,26 +51,21 @@ class RunFolder:
         safe_order = re.sub(r"[^0-9A-Za-z-]", "_", record.order_id)
         return make_private_dir(self.path / "claims" / f"{record.index + 1:03d}-{safe_order}")
 
-    def screenshot(self, page: Any, record: ClaimRecord, step: str) -> Path:
-        """A full-page screenshot of `page` after `step`, listed on the claim's record."""
+    def screenshot(self, record: ClaimRecord, step: str, png: bytes) -> Path:
+        """Keep the screenshot `png` taken after `step`, listed on the claim's record."""
         number = len(record.screenshots) + 1
         target = self.claim_dir(record) / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower()).strip('-')}.png"
-        write_private_file(target, page.screenshot(full_page=True))
+        write_private_file(target, png)
         record.screenshots.append(str(target.relative_to(self.path)))
         return target
 
-    def keep_failure(self, page: Any, record: ClaimRecord) -> None:
-        """Full-page screenshot and HTML of the page where a claim failed."""
-        folder = self.claim_dir(record)
-        for name, take in (
-            ("failure.png", lambda: page.screenshot(full_page=True)),
-            ("failure.html", lambda: page.content()),
-        ):
-            try:
-                write_private_file(folder / name, take())
-            except Exception:  # the page may be gone (crash); keep what can be kept
-                continue
-            record.evidence.append(str((folder / name).relative_to(self.path)))
+    def keep_failure(self, record: ClaimRecord, screenshot: bytes | None, html: str | None) -> None:
+        """The full-page screenshot and HTML of the page where a claim failed, whichever could be taken."""
+        for name, content in (("failure.png", screenshot), ("failure.html", html)):
+            if content is not None:
+                target = self.claim_dir(record) / name
+                write_private_file(target, content)
+                record.evidence.append(str(target.relative_to(self.path)))
 
     def trace_path(self, record: ClaimRecord) -> Path:
         return self.claim_dir(record) / "trace.zip"
@@ -90,15 +86,15 @@ class RunFolder:
 
 
 _STATE_COLOURS = {
-    "filed": "#1e7e34",
-    "already_filed": "#2b6cb0",
-    "ineligible": "#6b7280",
-    "skipped": "#92400e",
-    "ready": "#92400e",
-    "failed": "#b91c1c",
-    "unknown": "#b91c1c",
-    "submitting": "#b91c1c",
-    "pending": "#6b7280",
+    State.FILED: "#1e7e34",
+    State.ALREADY_FILED: "#2b6cb0",
+    State.INELIGIBLE: "#6b7280",
+    State.SKIPPED: "#92400e",
+    State.READY: "#92400e",
+    State.FAILED: "#b91c1c",
+    State.UNKNOWN: "#b91c1c",
+    State.SUBMITTING: "#b91c1c",
+    State.PENDING: "#6b7280",
 }
 
 
@@ -121,7 +117,7 @@ def _reviewed_html(reviewed: dict[str, Any] | None) -> str:
 
 def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     esc = html.escape
-    counts: dict[str, int] = {}
+    counts: dict[State, int] = {}
     for r in records:
         counts[r.state] = counts.get(r.state, 0) + 1
     tally = " · ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items()))

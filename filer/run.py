@@ -1,8 +1,7 @@
-"""One filing run: the per-claim state machine over the ledger, the browser and the person's answers.
+"""One filing run over many claims: the list checked and narrowed, the site and the ledger opened, the claims
+taken one by one (pacing, Ctrl-C, the progress display, the person's prompt), then the report and the summary.
 
-For each claim: settle it from the ledger (or reconcile it with the site when a submit may have happened),
-fill the wizard up to the review step (repeatable, so retried), read back what the page will file and compare,
-ask the person, and only then commit `submitting`, press Submit once and record the outcome.
+Each claim's own course (ledger, wizard, read-back, the one submit) is `filing.ClaimCourse`'s.
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,14 +24,17 @@ from rich.console import Console
 from safet_filer import __version__
 from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
 from safet_filer.confirm import Confirmer, Decision, Proposal
-from safet_filer.errors import ExitStatus, FilerError, InvalidInput, NeedsPerson
-from safet_filer.filing import ClaimFiler, reconcile, repeat_step
-from safet_filer.ledger import DONE, NEEDS_RECONCILING, Ledger, State, command_line, exclusive
+from safet_filer.errors import ExitStatus, FilerError, InvalidInput
+from safet_filer.filing import ClaimCourse, ClaimSite, CourseContext
+from safet_filer.ledger import Ledger, State, command_line, exclusive
 from safet_filer.logs import start_run_log
 from safet_filer.report import ClaimRecord, RunFolder
 from safet_filer.settings import Settings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+# The site a run files on, opened for its base URL (the browser session; an in-process fake in tests).
+SiteOpener = Callable[[str], AbstractContextManager[ClaimSite]]
 
 
 @dataclass
@@ -94,12 +95,14 @@ def is_loopback(url: str) -> bool:
 
 
 class FilingRun:
-    def __init__(self, settings: Settings, options: RunOptions, console: Console):
+    def __init__(self, settings: Settings, options: RunOptions, console: Console, open_site: SiteOpener | None = None):
         self.settings = settings
         self.options = options
         self.console = console
+        self.open_site = open_site or self._browser
         self.records: list[ClaimRecord] = []
         self.interruption = Interruption(console)
+        self.base_url: str | None = None
 
     # -- the run as a whole ------------------------------------------------------------------------------------
     def execute(self) -> ExitStatus:
@@ -125,8 +128,8 @@ class FilingRun:
         self.console.print(f"Run folder: {folder.path}")
 
         with ExitStack() as stack:
-            self.base_url = self._site(stack, claims_file)
-            self.confirmer = self._confirmer()
+            base_url = self.base_url = self._site(stack, claims_file)
+            self.confirmer = self._confirmer(base_url)
             ledger_path = (
                 folder.path / "ledger.sqlite3" if opts.dry_run else opts.ledger_path or self.settings.ledger_path
             )
@@ -134,16 +137,16 @@ class FilingRun:
             self.ledger = stack.enter_context(Ledger(ledger_path))
             start_run_log(folder.log_file, self.console)
             stack.callback(logger.remove)
-            logger.info("Filing {} claim(s) from {} on {} ({})", len(claims), claims_file, self.base_url, self._mode())
+            logger.info("Filing {} claim(s) from {} on {} ({})", len(claims), claims_file, base_url, self._mode())
             self.records = [
-                ClaimRecord(c.index, c.order_id, c.claim.reason.value, deadline=str(c.deadline) if c.deadline else None)
+                ClaimRecord(c.index, c.order_id, str(c.reason), deadline=str(c.deadline) if c.deadline else None)
                 for c in claims
             ]
             self._list_in_ledger(claims)
             status = ExitStatus.OK
             try:
                 with self.interruption:
-                    self._file_all(stack, claims)
+                    self._file_all(stack, claims, base_url)
             except FilerError as error:  # quit, a sign-in while headless, restricted access, a browser that won't start
                 status = error.exit_status
                 self.console.print(f"[red]Stopped:[/red] {error.message}")
@@ -154,7 +157,7 @@ class FilingRun:
                 self.console.print(
                     "\n[yellow]Interrupted.[/yellow] The ledger is consistent: every claim keeps its state."
                 )
-            if status == ExitStatus.OK and any(r.state in ("failed", "unknown") for r in self.records):
+            if status == ExitStatus.OK and any(r.state in (State.FAILED, State.UNKNOWN) for r in self.records):
                 status = ExitStatus.CLAIM_FAILED
             report = folder.write(self.records, self._meta(claims_file, status))
             self._print_summary(status, report, claims_file)
@@ -179,11 +182,11 @@ class FilingRun:
             return site.url
         return (self.options.base_url or self.settings.market(self.marketplace).base_url).rstrip("/")
 
-    def _confirmer(self) -> Confirmer:
+    def _confirmer(self, base_url: str) -> Confirmer:
         opts = self.options
-        if opts.yes and not is_loopback(self.base_url) and not self.settings.allow_unattended:
+        if opts.yes and not is_loopback(base_url) and not self.settings.allow_unattended:
             raise InvalidInput(
-                f"--yes would submit claims to {urlsplit(self.base_url).hostname} without asking anyone.",
+                f"--yes would submit claims to {urlsplit(base_url).hostname} without asking anyone.",
                 "Leave out --yes to confirm each claim, or set allow_unattended = true in your settings "
                 "if you really mean to file unattended (every such submit is marked 'auto' in the ledger).",
             )
@@ -199,12 +202,13 @@ class FilingRun:
         return "dry run" if self.options.dry_run else "rehearsal, no submit" if self.options.rehearse else "filing"
 
     # -- the claims, one by one --------------------------------------------------------------------------------
-    def _file_all(self, stack: ExitStack, claims: list[CheckedClaim]) -> None:
+    def _browser(self, base_url: str) -> AbstractContextManager[ClaimSite]:
         from safet_filer.session import BrowserSession
 
-        self.browser = stack.enter_context(
-            BrowserSession(self.settings, self.base_url, headed=self.options.headed, ephemeral=self.options.dry_run)
-        )
+        return BrowserSession(self.settings, base_url, headed=self.options.headed, ephemeral=self.options.dry_run)
+
+    def _file_all(self, stack: ExitStack, claims: list[CheckedClaim], base_url: str) -> None:
+        site = stack.enter_context(self.open_site(base_url))
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(
@@ -214,18 +218,32 @@ class FilingRun:
             console=self.console,
             transient=True,
         )
+        context = CourseContext(
+            site=site,
+            ledger=self.ledger,
+            folder=self.folder,
+            settings=self.settings,
+            base_url=base_url,
+            marketplace=self.marketplace,
+            rehearse=self.options.rehearse,
+            confirmed_by=self.confirmer.confirmed_by,
+            ask=self.ask,
+            step=self.step,
+            with_person=self.with_person,
+            tell=self.console.print,
+        )
         task = self.progress.add_task("Filing", total=len(claims))
         with self.progress:
             for n, (checked, record) in enumerate(zip(claims, self.records, strict=True)):
-                if n and not is_loopback(self.base_url) and self.settings.pacing_s:
+                if n and not is_loopback(base_url) and self.settings.pacing_s:
                     self.step(f"{checked.order_id}: pausing {self.settings.pacing_s:.0f}s between claims")
                     time.sleep(self.settings.pacing_s)
                 self.interruption.checkpoint()
                 self.progress.update(task, description=checked.order_id)
-                self._file_one(checked, record)
+                ClaimCourse(context, checked, record).run()
                 self.progress.advance(task)
 
-    # -- what a claim's filer asks of the run ------------------------------------------------------------------
+    # -- what a claim's course asks of the run ------------------------------------------------------------------
     def step(self, text: str) -> None:
         """A step begins: a safe point to stop at after Ctrl-C, and news for the progress bar and the log."""
         self.interruption.checkpoint()
@@ -235,15 +253,16 @@ class FilingRun:
 
     def ask(self, proposal: Proposal) -> Decision:
         """Put a claim to the person, with the progress bar out of the way; Ctrl-C here stops at once."""
-        with self.paused(), self.interruption.at_prompt():
+        with self.with_person():
             return self.confirmer.ask(proposal)
 
     @contextmanager
-    def paused(self) -> Iterator[None]:
-        """Hold the progress bar while the person reads or types."""
+    def with_person(self) -> Iterator[None]:
+        """While the person reads, types or signs in: the progress bar held, and Ctrl-C stops at once."""
         self.progress.stop()
         try:
-            yield
+            with self.interruption.at_prompt():
+                yield
         finally:
             self.progress.start()
 
@@ -260,33 +279,13 @@ class FilingRun:
                     message="In the claim list; not tried yet.",
                 )
 
-    def _file_one(self, checked: CheckedClaim, record: ClaimRecord) -> None:
-        key = (self.marketplace, checked.order_id)
-        entry = self.ledger.get(*key)
-        log = logger.bind(order_id=checked.order_id, claim=checked.index)
-        if entry and entry.state in DONE:
-            record.state, record.claim_id = entry.state.value, entry.claim_id
-            record.message = "Already filed in an earlier run; not filed again."
-            if entry.fingerprint and entry.fingerprint != fingerprint(checked):
-                record.message = (
-                    "This claim changed since it was filed (claim ID "
-                    f"{entry.claim_id}); it is not refiled. Reply on the claim's page if Amazon needs the new details."
-                )
-            log.info("{}: {}", checked.label, record.message)
-            return
-        if entry and entry.state == State.INELIGIBLE and entry.outcome != "too_early":
-            record.state, record.message = entry.state.value, f"Seller Central said earlier: {entry.message}"
-            log.info("{}: ineligible in an earlier run; not tried again", checked.label)
-            return
-        ClaimFiler(self, checked, record).file()
-
     # -- the end -----------------------------------------------------------------------------------------------
     def _meta(self, claims_file: Path, status: ExitStatus) -> dict[str, Any]:
         return {
             "run_id": self.folder.run_id,
             "version": __version__,
             "mode": self._mode(),
-            "site": getattr(self, "base_url", None),
+            "site": self.base_url,
             "claims_file": str(claims_file),
             "exit_status": int(status),
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -317,60 +316,10 @@ class FilingRun:
         self.console.print(f"Report: {report}")
         self.console.print(f"Run folder: {self.folder.path}")
         if status in (ExitStatus.INTERRUPTED, ExitStatus.NEEDS_PERSON) or any(
-            r.state in ("pending", "ready", "unknown", "submitting") for r in self.records
+            r.state in (State.PENDING, State.READY, State.UNKNOWN, State.SUBMITTING) for r in self.records
         ):
             again = command_line() if sys.argv[1:] else f"safet-filer run {claims_file}"
             self.console.print(
                 f"To resume, run the same command again ({again}): claims already filed are not filed again, "
                 "and any claim whose submit may have gone through is checked on Seller Central first."
             )
-
-
-def reconcile_ledger(settings: Settings, ledger_path: Path, base_url: str | None, console: Console) -> ExitStatus:
-    """Settle every claim whose submit may have gone through by looking it up on the dashboard."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    from safet_filer.flows.dashboard import Dashboard
-    from safet_filer.flows.site import AutomationRestricted, SignInRequired, SiteError
-    from safet_filer.session import BrowserSession
-
-    if not ledger_path.exists():
-        raise InvalidInput(f"There is no ledger at {ledger_path}.", "Check --ledger or the ledger_path setting.")
-    status = ExitStatus.OK
-    with exclusive(ledger_path, command_line()), Ledger(ledger_path) as ledger:
-        entries = ledger.entries(NEEDS_RECONCILING)
-        if not entries:
-            console.print("Nothing to reconcile: no claim is waiting to be checked against Seller Central.")
-            return status
-        for marketplace in sorted({e.marketplace for e in entries}):
-            site = (base_url or settings.market(marketplace).base_url).rstrip("/")
-            with BrowserSession(settings, site, headed=settings.headed, ephemeral=False) as session:
-                for entry in (e for e in entries if e.marketplace == marketplace):
-                    dashboard = Dashboard(session.page, session.labels, site, settings.step_timeout_s * 1000)
-                    try:
-                        settled = repeat_step(
-                            partial(reconcile, ledger, dashboard, marketplace, entry.order_id, run_id=None),
-                            session,
-                            settings.retries,
-                            entry.order_id,
-                        )
-                    except SignInRequired:
-                        raise NeedsPerson(
-                            "Seller Central asks you to sign in.",
-                            "Run `safet-filer login`, then `safet-filer reconcile` again.",
-                        ) from None
-                    except AutomationRestricted as exc:
-                        raise NeedsPerson(
-                            f"{exc} Stopped at once, as Amazon's Agent Policy asks.",
-                            "Check these claims on the SAFE-T dashboard by hand; nothing was changed in the ledger.",
-                        ) from None
-                    except (SiteError, PlaywrightError) as exc:
-                        console.print(
-                            f"{entry.order_id}: could not check the dashboard ({exc}); it stays {entry.state}."
-                        )
-                        status = ExitStatus.CLAIM_FAILED
-                        if not session.alive():
-                            session.restart()
-                        continue
-                    console.print(f"{entry.order_id}: {settled.state} — {settled.message}")
-    return status

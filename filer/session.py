@@ -1,15 +1,26 @@
-"""The browser for one run: opened once, reopened after a crash, tracing kept only for claims that fail."""
+"""The browser for one run: opened once, reopened after a crash, tracing kept only for claims that fail.
+
+It is also the real site that one claim's course works on (`filing.ClaimSite`): the dashboard look-up, the wizard
+as a whole, the sign-in wait and the evidence of a failed step, with the browser's own errors turned into
+`BrowserStopped`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from loguru import logger
 
+from safet_filer.errors import first_line
+from safet_filer.flows.claim_wizard import BrowserStopped, ClaimWizard, FilledClaim, StepReport, WizardClaim
+from safet_filer.flows.dashboard import Dashboard, FiledClaim
 from safet_filer.flows.labels import labels_for
 from safet_filer.flows.site import close_announcements
 from safet_filer.settings import Settings
+
+T = TypeVar("T")
 
 SIGN_IN_WAIT_S = 15 * 60  # how long the tool waits for the person to sign in
 
@@ -84,6 +95,57 @@ class BrowserSession:
         logger.warning("The browser stopped responding; starting it again.")
         self._close()
         self._open()
+
+    # -- the site, as one claim's course uses it ----------------------------------------------------------------
+    def claims_for(self, order_id: str) -> list[FiledClaim]:
+        return self._answering(lambda: Dashboard(*self._page_args()).claims_for(order_id))
+
+    def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim:
+        return self._answering(lambda: ClaimWizard(*self._page_args()).fill_to_review(claim, report))
+
+    def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str:
+        return self._answering(lambda: ClaimWizard(*self._page_args()).submit(just_before_press, timeout_s * 1000))
+
+    def wait_until_signed_in(self) -> bool:
+        """Wait while the person signs in in the window; False when nobody finished within SIGN_IN_WAIT_S."""
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        signin_paths = self.labels.signin_paths
+        try:
+            self.page.wait_for_url(lambda url: not any(p in url for p in signin_paths), timeout=SIGN_IN_WAIT_S * 1000)
+        except PlaywrightTimeout:
+            return False
+        except PlaywrightError as exc:
+            raise BrowserStopped(first_line(exc)) from None
+        return True
+
+    def screenshot(self) -> bytes:
+        return self._answering(lambda: self.page.screenshot(full_page=True))
+
+    def failure_evidence(self) -> tuple[bytes | None, str | None]:
+        """A full-page screenshot and the HTML of the page as it is now, each None when it cannot be taken."""
+        if self.page is None:
+            return None, None
+        shots: list[Any] = []
+        for take in (lambda: self.page.screenshot(full_page=True), lambda: self.page.content()):
+            try:
+                shots.append(take())
+            except Exception:  # the page may be gone (crash); keep what can be kept
+                shots.append(None)
+        return shots[0], shots[1]
+
+    def _page_args(self) -> tuple[Any, Any, str, float]:
+        return (self.page, self.labels, self.base_url, self.settings.step_timeout_s * 1000)
+
+    def _answering(self, action: Callable[[], T]) -> T:
+        """Run a flow; a Playwright error that no page object expected means the browser or page is gone."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            return action()
+        except PlaywrightError as exc:
+            raise BrowserStopped(first_line(exc)) from None
 
     # -- a trace per claim, kept only when the claim fails -----------------------------------------------------
     def trace_start(self, title: str) -> None:

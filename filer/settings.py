@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     step_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a wizard step to answer")
     submit_timeout_s: float = Field(default=60, gt=0, description="Longest wait for the result after Submit")
     retries: int = Field(default=3, ge=1, description="Attempts for steps that are safe to repeat")
+    retry_wait_s: float = Field(
+        default=0.5, ge=0, description="First wait before repeating a step; it grows, with jitter, up to 16 times"
+    )
     pacing_s: float = Field(default=20, ge=0, description="Pause between claims on a real Seller Central host")
     headed: bool = Field(default=False, description="Show the browser window")
     allow_unattended: bool = Field(default=False, description="Let --yes submit on a real Seller Central host")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -28,18 +29,29 @@ class RefundedItem:
     claimable: int  # units refunded minus units already claimed
 
 
+class EligibilityAnswer(StrEnum):
+    """The site's answer to Check eligibility (the ledger stores its value when the site refused)."""
+
+    ELIGIBLE = "eligible"
+    CLAIM_EXISTS = "claim_exists"
+    NOT_ELIGIBLE = "not_eligible"
+    WINDOW_CLOSED = "window_closed"
+    TOO_EARLY = "too_early"  # the only refusal asked again by a later run
+    NOT_FOUND = "not_found"
+
+
 @dataclass(frozen=True)
 class Eligibility:
     """The site's answer to Check eligibility: items to claim, or why not."""
 
-    outcome: str  # eligible | claim_exists | not_eligible | window_closed | too_early | not_found
+    outcome: EligibilityAnswer
     message: str = ""
     items: tuple[RefundedItem, ...] = ()
     existing_claim_id: str | None = None
 
     @property
     def eligible(self) -> bool:
-        return self.outcome == "eligible"
+        return self.outcome is EligibilityAnswer.ELIGIBLE
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ class OrderStep(SitePage):
         answer = self.page.get_by_role("alert").filter(visible=True)
         self.wait_for(items_table.or_(answer), "check eligibility")
         if items_table.is_visible():
-            return Eligibility("eligible", items=tuple(self._refunded_items(items_table)))
+            return Eligibility(EligibilityAnswer.ELIGIBLE, items=tuple(self._refunded_items(items_table)))
         return self._refusal(answer)
 
     def _refunded_items(self, table: Locator) -> list[RefundedItem]:
@@ -116,11 +128,11 @@ class OrderStep(SitePage):
         lab = self.labels
         text = " ".join(t.strip() for t in answer.all_inner_texts()).strip()
         for outcome, opening in (
-            ("claim_exists", lab.claim_exists),
-            ("not_eligible", lab.not_eligible),
-            ("window_closed", lab.window_closed),
-            ("too_early", lab.too_early),
-            ("not_found", lab.not_found),
+            (EligibilityAnswer.CLAIM_EXISTS, lab.claim_exists),
+            (EligibilityAnswer.NOT_ELIGIBLE, lab.not_eligible),
+            (EligibilityAnswer.WINDOW_CLOSED, lab.window_closed),
+            (EligibilityAnswer.TOO_EARLY, lab.too_early),
+            (EligibilityAnswer.NOT_FOUND, lab.not_found),
         ):
             if opening.lower() in text.lower():
                 found = CLAIM_ID.search(text)

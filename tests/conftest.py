@@ -50,7 +50,8 @@ def _session_cache_dir(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def home(monkeypatch, tmp_path_factory, _session_cache_dir) -> Path:
     """Every test runs as a person with a fresh set-up: its own home, config, data and state folders, no SAFET_*
-    variables, and settings whose default paths (profile, ledger, runs) point into that home.
+    variables but no wait between repeated steps, and settings whose default paths (profile, ledger, runs) point
+    into that home.
 
     The cache folder is shared by the session so that a browser's user agent is probed once, not in every test.
     """
@@ -60,6 +61,7 @@ def home(monkeypatch, tmp_path_factory, _session_cache_dir) -> Path:
     for key in list(os.environ):
         if key.startswith("SAFET_") or key in ("FORCE_COLOR", "COLUMNS"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("SAFET_RETRY_WAIT_S", "0")  # a step repeated in a test is repeated at once
     folders = {
         "HOME": home,
         "XDG_CONFIG_HOME": home / ".config",

@@ -84,6 +84,7 @@ def isolated_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, s
         SAFET_PROFILE_DIR=str(home / "profile"),
         SAFET_STEP_TIMEOUT_S="15",
         SAFET_SUBMIT_TIMEOUT_S="10",
+        SAFET_RETRY_WAIT_S="0",
         COLUMNS="160",
     )
     # A Playwright-managed browser found through the real home stays findable from the fake one.

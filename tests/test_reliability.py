@@ -1,8 +1,12 @@
 """Reliability end to end: slow and failing pages, a submit whose answer never comes, restricted automation, an expired
-session and a CAPTCHA (headless and headed), a browser crash, and `reconcile` — every claim filed exactly once.
+session and a CAPTCHA played by the person in the run's window, a browser crash, and `reconcile` — every claim filed
+exactly once.
 
 Each test runs the CLI as a subprocess with real Chromium against the mock Seller Central and checks both what reached
-the site (/__fixture__/submissions) and the ledger. The kill-at-random-moments test is in test_crash.py.
+the site (/__fixture__/submissions) and the ledger: one test per kind of fault, to show the real flows notice it.
+Every branch of a claim's course under these faults (headless sign-in, a crash after Submit, restriction instead of
+the result, `reconcile` stopping) is tested in-process in test_course.py. The kill-at-random-moments test is in
+test_crash.py.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Page
 from runs import Background, Finished, claim, ledger_rows, safet, write_claims
 
 from safet_filer.fixtures.server import MockSellerCentral
@@ -223,51 +227,6 @@ def play_the_person(page: Page) -> None:
     raise AssertionError(f"still on the sign-in pages at {page.url}")
 
 
-def sign_in_in_own_browser(playwright: Playwright, launch_args: dict, profile: Path, site_url: str) -> None:
-    """The person opens the tool's profile in a browser of their own, as `safet-filer login` would, and signs in."""
-    context = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=launch_args.get("executable_path"), headless=True
-    )
-    try:
-        page = context.pages[0] if context.pages else context.new_page()
-        page.goto(site_url + "/safet-claims")
-        play_the_person(page)
-        expect(page.get_by_role("searchbox", name="Search by Order ID, ASIN or SAFE-T claim ID")).to_be_visible()
-    finally:
-        context.close()
-
-
-def test_headless_an_expired_session_or_a_captcha_stops_with_exit_3_and_the_same_command_resumes(
-    tmp_path, playwright, browser_type_launch_args
-):
-    claims_file, orders = claims_for(tmp_path, 3)
-    home = tmp_path / "home"
-    with MockSellerCentral(claims_file=claims_file) as site:
-        site.set_faults(**EXPIRE_IN_CLAIM_2)
-        expired = file_run(home, claims_file, site)
-        assert expired.status == 3, expired.output
-        assert "asks you to sign in" in expired.output and "safet-filer login" in expired.output
-        assert [s["order_id"] for s in site.submissions()] == orders[:1]
-        assert [ledger_rows(home)[o][0] for o in orders] == ["filed", "pending", "pending"]
-
-        sign_in_in_own_browser(playwright, browser_type_launch_args, home / "profile", site.url)
-        # The course above from claim 2 on, and a CAPTCHA instead of the answer to claim 3's submit (its 11th request):
-        # nothing was stored, but the tool cannot know that, so claim 3 is unknown until the next run looks.
-        site.set_faults(captcha_after=10)
-        puzzled = file_run(home, claims_file, site)
-        assert puzzled.status == 3, puzzled.output
-        assert "safet-filer login" in puzzled.output and "checks the dashboard" in puzzled.output
-        assert [s["order_id"] for s in site.submissions()] == orders[:2]
-        assert [ledger_rows(home)[o][0] for o in orders] == ["filed", "filed", "unknown"]
-
-        sign_in_in_own_browser(playwright, browser_type_launch_args, home / "profile", site.url)
-        site.set_faults()
-        resumed = file_run(home, claims_file, site)
-        assert resumed.status == 0, resumed.output
-        assert "Not on the dashboard" in resumed.output
-        assert_each_filed_once(site, home, orders)
-
-
 @pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run the suite under xvfb-run -a)")
 def test_headed_the_run_waits_while_the_person_signs_in_or_solves_a_captcha_in_its_window_then_files_every_claim(
     tmp_path, playwright
@@ -368,25 +327,3 @@ def test_reconcile_records_claims_found_on_the_dashboard_as_filed_and_the_others
     assert sorted(s["order_id"] for s in mock_site.submissions()) == absent
     assert Counter(c["order_id"] for c in mock_site.claims() if c["order_id"] in found) == dict.fromkeys(found, 1)
     assert all(ledger_rows(home)[o][0] == "filed" for o in [*found, *absent])
-
-
-@pytest.mark.parametrize(
-    ("fault", "says"),
-    [
-        ({"restrict_automation": True}, "Automated access restricted"),
-        ({"expire_session_after": 0}, "safet-filer login"),
-    ],
-)
-def test_reconcile_stops_at_once_when_the_site_restricts_access_or_asks_to_sign_in(tmp_path, mock_site, fault, says):
-    home = tmp_path / "home"
-    orders = ["113-1000001-0000001", "113-1000002-0000002"]
-    with Ledger(home / "ledger.sqlite3") as ledger:
-        for order in orders:
-            for state in (State.READY, State.SUBMITTING, State.UNKNOWN):
-                ledger.move("US", order, state)
-    mock_site.set_faults(**fault)
-    done = safet(home, "reconcile", "--base-url", mock_site.url, env=FAST)
-    assert done.status == 3, done.output
-    assert says in done.output
-    assert mock_site.faults()["counted_requests"] <= 2, "it stopped at the first page, not once per claim"
-    assert {ledger_rows(home)[o][0] for o in orders} == {"unknown"}  # nothing recorded that was not seen

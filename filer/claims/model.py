@@ -223,8 +223,7 @@ ITEM_FIELDS = tuple(ClaimItem.model_fields)
 
 # All fields optional, same checks: on a claim that fails, it recovers the fields that are fine,
 # so the cross-field rules still run and the seller sees every problem at once.
-ClaimFields = create_model(
-    "ClaimFields",
-    __config__=ConfigDict(extra="ignore", strict=True),
-    **{name: (info.rebuild_annotation() | None, None) for name, info in Claim.model_fields.items()},
-)
+_OPTIONAL_FIELDS: dict[str, Any] = {
+    name: (info.rebuild_annotation() | None, None) for name, info in Claim.model_fields.items()
+}
+ClaimFields = create_model("ClaimFields", __config__=ConfigDict(extra="ignore", strict=True), **_OPTIONAL_FIELDS)

@@ -21,9 +21,13 @@ class _DuplicateKeys(dict):
 def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
-        seen: set[str] = set()
         obj = _DuplicateKeys(obj)
-        obj.duplicates = [key for key, _ in pairs if key in seen or seen.add(key)]
+        seen: set[str] = set()
+        obj.duplicates = []
+        for key, _ in pairs:
+            if key in seen:
+                obj.duplicates.append(key)
+            seen.add(key)
     return obj
 
 

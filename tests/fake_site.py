@@ -1,0 +1,302 @@
+"""An in-process Seller Central behind the course's `ClaimSite` interface, and a run of the real `FilingRun` on it.
+
+The fake keeps what a real site would: the claims stored on it (what "reached the site"), the dashboard listing them,
+the wizard's review page for the claim being filled. Faults are scripted by the moment they strike:
+
+    "dashboard"  the dashboard look-up                 "fill"    in the middle of filling (after eligibility)
+    "policy"     on the review page, before Submit     "press"   Submit pressed, nothing stored
+    "result"     the claim stored, its answer lost
+
+with the error the real site's flows raise there (`signs_in`, `restricted`, `crash`, `times_out`, `step_fails`).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from runs import png_bytes
+
+from safet_filer.errors import ExitStatus
+from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
+from safet_filer.flows.dashboard import FiledClaim
+from safet_filer.flows.labels import labels_for
+from safet_filer.flows.site import AutomationRestricted, SignInRequired, SiteError, StepFailed
+from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review, ReviewedItem
+from safet_filer.ledger import Entry, Ledger
+from safet_filer.run import FilingRun, RunOptions
+from safet_filer.settings import load_settings
+
+SITE_URL = "http://127.0.0.1:8999"  # loopback: --yes is honoured and no pacing, as against the mock
+MOMENTS = ("dashboard", "fill", "policy", "press", "result")
+LABELS = labels_for("en")
+
+
+# -- the errors the real flows raise at each moment ------------------------------------------------------------------
+def signs_in() -> SiteError:
+    return SignInRequired(SITE_URL + "/ap/signin?openid.return_to=%2Fsafet-claims")
+
+
+def restricted() -> SiteError:
+    return AutomationRestricted(f"Seller Central shows '{LABELS.restricted_heading}' at /safet-claims/create-v2.")
+
+
+def crash() -> SiteError:
+    return BrowserStopped("Target page, context or browser has been closed")
+
+
+def times_out() -> SiteError:
+    return StepFailed("read the result", "the page did not get there in time")
+
+
+def step_fails(step: str = "check eligibility") -> SiteError:
+    return StepFailed(step, "the site answered: We're sorry, something went wrong (HTTP 500)")
+
+
+@dataclass
+class FakeOrder:
+    """An order as the fake's Check eligibility answers it: claimable units per ASIN, or a refusal."""
+
+    claimable: dict[str, int]
+    answer: EligibilityAnswer = EligibilityAnswer.ELIGIBLE
+    existing_claim_id: str | None = None
+
+
+REFUSALS = {
+    EligibilityAnswer.CLAIM_EXISTS: LABELS.claim_exists,
+    EligibilityAnswer.NOT_ELIGIBLE: LABELS.not_eligible,
+    EligibilityAnswer.WINDOW_CLOSED: LABELS.window_closed,
+    EligibilityAnswer.TOO_EARLY: LABELS.too_early,
+    EligibilityAnswer.NOT_FOUND: LABELS.not_found,
+}
+
+
+@dataclass
+class Fault:
+    moment: str
+    error: Callable[[], SiteError]
+    order_id: str | None  # None: whichever claim gets there first
+    times: int
+
+
+@dataclass
+class FakeSite:
+    """The fake Seller Central. `orders` answer Check eligibility; an order not in it is not found."""
+
+    orders: dict[str, FakeOrder] = field(default_factory=dict)
+    headed: bool = False
+    person_signs_in: bool = True  # in a headed run, the person finishes signing in in the window
+    tamper_review: bool = False  # the review page shows a description other than the one typed
+    labels = LABELS
+
+    submissions: list[dict] = field(default_factory=list)  # every claim stored, in order
+    dashboard: dict[str, list[FiledClaim]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)  # every request: "fill 113-…", "submit …", "dashboard …"
+    restarts: int = 0
+    sign_in_waits: int = 0
+    faults: list[Fault] = field(default_factory=list)
+    _alive: bool = True
+    _on_review: tuple[WizardClaim, dict[str, int]] | None = None
+
+    @classmethod
+    def for_claims(cls, claims: list[dict], **options: object) -> FakeSite:
+        """A site on which each claim's order is eligible with exactly the claim's items (2 units without items)."""
+        orders = {
+            c["order_id"]: FakeOrder(
+                {i["asin"]: i["quantity"] for i in c["items"]} if c.get("items") else {"B0FAKE0001": 2}
+            )
+            for c in claims
+        }
+        return cls(orders=orders, **options)  # type: ignore[arg-type]
+
+    def fail(self, moment: str, error: Callable[[], SiteError], *, order_id: str | None = None, times: int = 1) -> None:
+        """Strike with `error()` at `moment` (see the module's docstring), `times` times (0: every time)."""
+        assert moment in MOMENTS, moment
+        self.faults.append(Fault(moment, error, order_id, times))
+
+    def orders_stored(self) -> list[str]:
+        return [s["order_id"] for s in self.submissions]
+
+    # -- the ClaimSite interface ---------------------------------------------------------------------------------
+    def __enter__(self) -> FakeSite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def claims_for(self, order_id: str) -> list[FiledClaim]:
+        self._request(f"dashboard {order_id}", "dashboard", order_id)
+        return list(self.dashboard.get(order_id, []))
+
+    def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim:
+        self._request(f"fill {claim.order_id}", None, claim.order_id)
+        self._on_review = None
+        report.begin("entering the order")
+        report.shot("order", png_bytes(1))
+        order = self.orders.get(claim.order_id, FakeOrder({}, EligibilityAnswer.NOT_FOUND))
+        if order.answer is not EligibilityAnswer.ELIGIBLE:
+            report.shot("eligibility", png_bytes(2))
+            message = f"{REFUSALS[order.answer]}" + (
+                f" (SAFE-T claim {order.existing_claim_id})." if order.existing_claim_id else "."
+            )
+            return FilledClaim(Eligibility(order.answer, message, (), order.existing_claim_id), {}, None)
+        offered = tuple(RefundedItem(asin, f"Item {asin}", n) for asin, n in order.claimable.items())
+        report.shot("eligibility", png_bytes(2))
+        self._strike("fill", claim.order_id)
+        quantities = claim.choose_items(offered)
+        for step in ("selecting items", "choosing reasons", "uploading evidence"):
+            report.begin(step)
+            report.shot(step.split()[-1], png_bytes(3))
+        documents = [p.name for p in claim.attachments()]
+        review = Review(
+            order_id=claim.order_id,
+            description=claim.description + (" (edited)" if self.tamper_review else ""),
+            tracking_id=claim.tracking_id or LABELS.none_shown,
+            documents=documents,
+            items=[
+                ReviewedItem(
+                    asin,
+                    str(n),
+                    LABELS.reasons[claim.reason],
+                    LABELS.sub_reasons[claim.sub_reason] if claim.sub_reason else LABELS.none_shown,
+                )
+                for asin, n in quantities.items()
+            ],
+        )
+        report.shot("review", png_bytes(4))
+        self._on_review = (claim, quantities)
+        return FilledClaim(Eligibility(EligibilityAnswer.ELIGIBLE, items=offered), quantities, review)
+
+    def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str:
+        on_review, self._on_review = self._on_review, None
+        assert on_review is not None, "Submit pressed with no review page filled: the course skipped a step"
+        claim, quantities = on_review
+        self._request(f"submit {claim.order_id}", "policy", claim.order_id)
+        just_before_press()
+        self._strike("press", claim.order_id)
+        claim_id = f"{70000 + len(self.submissions):05d}-00000-{len(self.submissions) + 1:07d}"
+        self.submissions.append(
+            {
+                "order_id": claim.order_id,
+                "claim_id": claim_id,
+                "items": [
+                    {"asin": a, "quantity": n, "reason": claim.reason, "sub_reason": claim.sub_reason}
+                    for a, n in quantities.items()
+                ],
+                "description": claim.description,
+                "tracking_id": claim.tracking_id,
+                "attachments": [p.name for p in claim.attachments()],
+            }
+        )
+        self.dashboard.setdefault(claim.order_id, []).append(
+            FiledClaim(claim_id, claim.order_id, "2026-01-01", "Pending", "—")
+        )
+        self.orders[claim.order_id] = FakeOrder({}, EligibilityAnswer.CLAIM_EXISTS, claim_id)
+        self._strike("result", claim.order_id)
+        return claim_id
+
+    def wait_until_signed_in(self) -> bool:
+        self.sign_in_waits += 1
+        return self.person_signs_in
+
+    def screenshot(self) -> bytes:
+        self._check_alive()
+        return png_bytes(5)
+
+    def failure_evidence(self) -> tuple[bytes | None, str | None]:
+        return (png_bytes(6), "<html><body>the failed page</body></html>") if self._alive else (None, None)
+
+    def alive(self) -> bool:
+        return self._alive
+
+    def restart(self) -> None:
+        self.restarts += 1
+        self._alive = True
+        self._on_review = None
+
+    def trace_start(self, title: str) -> None:
+        pass
+
+    def trace_stop(self, keep_at: Path | None) -> None:
+        if keep_at is not None:
+            keep_at.write_bytes(b"PK fake trace")
+
+    # -- faults ------------------------------------------------------------------------------------------------
+    def _request(self, what: str, moment: str | None, order_id: str) -> None:
+        self._check_alive()
+        self.asked.append(what)
+        if moment:
+            self._strike(moment, order_id)
+
+    def _check_alive(self) -> None:
+        if not self._alive:
+            raise BrowserStopped("Target page, context or browser has been closed")
+
+    def _strike(self, moment: str, order_id: str) -> None:
+        for fault in self.faults:
+            if fault.moment == moment and fault.order_id in (None, order_id) and fault.times >= 0:
+                if fault.times == 1:
+                    fault.times = -1  # spent
+                elif fault.times > 1:
+                    fault.times -= 1
+                error = fault.error()
+                if isinstance(error, SignInRequired | BrowserStopped):
+                    self._on_review = None
+                if isinstance(error, BrowserStopped):
+                    self._alive = False
+                raise error
+
+
+# -- a whole run of the real FilingRun on a fake site ------------------------------------------------------------
+class Terminal(io.StringIO):
+    """The person's answers at a terminal (stdin that says it is one)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@dataclass
+class Ran:
+    status: ExitStatus
+    output: str
+    folder: Path
+
+
+def run_on(
+    site: FakeSite,
+    claims_file: Path,
+    *,
+    answers: str | None = None,
+    monkeypatch=None,
+    rehearse: bool = False,
+    only: tuple[str, ...] = (),
+) -> Ran:
+    """`safet-filer run CLAIMS --base-url <loopback> --yes` in-process on `site`; with `answers` ("y\\ns\\n"), the
+    person answers at a terminal instead of --yes (`monkeypatch` stands in for stdin)."""
+    if answers is not None:
+        monkeypatch.setattr(sys, "stdin", Terminal(answers))
+    output = io.StringIO()
+    console = Console(file=output, width=160)
+    options = RunOptions(
+        claims_file, base_url=SITE_URL, yes=answers is None and not rehearse, rehearse=rehearse, only=only
+    )
+    status = FilingRun(load_settings(), options, console, open_site=lambda url: site).execute()
+    text = output.getvalue()
+    folder = next(Path(line.split(":", 1)[1].strip()) for line in text.splitlines() if line.startswith("Run folder:"))
+    return Ran(status, text, folder)
+
+
+def ledger_entries() -> dict[str, Entry]:
+    """order ID -> its ledger entry, from the ledger the settings name."""
+    with Ledger(load_settings().ledger_path) as ledger:
+        return {e.order_id: e for e in ledger.entries()}
+
+
+def history(order_id: str) -> list[str]:
+    """The states an order went through, in order."""
+    with Ledger(load_settings().ledger_path) as ledger:
+        return [to for _, to, _, _ in ledger.history("US", order_id)]

@@ -25,6 +25,19 @@ class StepFailed(SiteError):
         self.message = message
 
 
+class ElementMissing(StepFailed):
+    """The page shows no element of `role` named `name`. `label` is the SiteLabels field the name came from (so a
+    person can teach the tool the page's own word for it); `offered` are the names the page shows of that role."""
+
+    def __init__(self, step: str, role: str, name: str, label: str | None, offered: list[str]):
+        shown = ", ".join(offered) if offered else "none"
+        super().__init__(step, f"the page shows no {role} named '{name}' ({role}s on the page: {shown})")
+        self.role = role
+        self.name = name
+        self.label = label
+        self.offered = offered
+
+
 class SignInRequired(SiteError):
     """Seller Central asks the person to sign in, enter a code or solve a puzzle."""
 

@@ -1,0 +1,119 @@
+"""The house's shape, checked: imports run one way (cli → run → a claim's course → flows, ledger, confirm, report →
+claims, settings), with no cycle, not even through an import inside a function.
+
+The import graph is read from the source (every `import`, at any depth), so nothing hidden in a function or behind
+`TYPE_CHECKING` escapes it.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = {"filer": "safet_filer", "flows": "safet_filer.flows", "fixtures": "safet_filer.fixtures"}
+
+
+def module_files() -> dict[str, Path]:
+    found = {}
+    for folder, package in PACKAGES.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = [p for p in path.relative_to(ROOT / folder).with_suffix("").parts if p != "__init__"]
+            found[".".join([package, *parts])] = path
+    return found
+
+
+MODULES = module_files()
+
+
+def imports_of(name: str, path: Path) -> set[str]:
+    """The project's modules that `name` imports, anywhere in its source."""
+    targets: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")[: -node.level] if path.name != "__init__.py" else name.split(".")
+                if path.name == "__init__.py" and node.level > 1:
+                    base = base[: -(node.level - 1)]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            candidates = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            candidates = [alias.name for alias in node.names]
+        else:
+            continue
+        targets |= {c for c in candidates if c in MODULES and c != name and not name.startswith(c + ".")}
+    return targets
+
+
+GRAPH = {name: imports_of(name, path) for name, path in MODULES.items()}
+
+
+def short(name: str) -> str:
+    return name.removeprefix("safet_filer.")
+
+
+def test_there_is_no_import_cycle():
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            cycle = [*trail[trail.index(name) :], name]
+            pytest.fail("import cycle: " + " → ".join(short(n) for n in cycle))
+        if name in done:
+            return
+        for target in sorted(GRAPH[name]):
+            visit(target, [*trail, name])
+        done.add(name)
+
+    for name in sorted(GRAPH):
+        visit(name, [])
+
+
+# Who may import whom: a module in the first group imports only modules that the second group names.
+BELOW = {
+    "the claim model and settings": (
+        ("safet_filer.claims", "safet_filer.settings", "safet_filer.errors", "safet_filer.private"),
+        ("safet_filer.claims", "safet_filer.settings", "safet_filer.errors", "safet_filer.private"),
+    ),
+    "the flows (page objects)": (
+        ("safet_filer.flows",),
+        ("safet_filer.flows", "safet_filer.claims", "safet_filer.settings", "safet_filer.errors"),
+    ),
+    "the mock Seller Central": (("safet_filer.fixtures",), ("safet_filer.fixtures",)),
+    "the ledger": (
+        ("safet_filer.ledger", "safet_filer.ledger_schema", "safet_filer.followup", "safet_filer.standing"),
+        (
+            "safet_filer.ledger",
+            "safet_filer.ledger_schema",
+            "safet_filer.followup",
+            "safet_filer.errors",
+            "safet_filer.private",
+        ),
+    ),
+}
+
+
+def within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+@pytest.mark.parametrize("group", BELOW)
+def test_each_layer_imports_only_what_lies_below_it(group):
+    members, allowed = BELOW[group]
+    wrong = sorted(
+        f"{short(name)} imports {short(target)}"
+        for name in GRAPH
+        if within(name, members)
+        for target in GRAPH[name]
+        if not within(target, allowed) and target != "safet_filer"
+    )
+    assert not wrong, f"{group}: " + "; ".join(wrong)
+
+
+def test_only_the_command_line_imports_the_run_and_only_the_run_imports_a_claims_course():
+    importers = {t: sorted(short(n) for n in GRAPH if t in GRAPH[n]) for t in ("safet_filer.run", "safet_filer.filing")}
+    assert importers["safet_filer.run"] == ["cli"]
+    assert importers["safet_filer.filing"] == ["run"]
+    assert not [short(n) for n in GRAPH if "safet_filer.cli" in GRAPH[n] and n != "safet_filer.__main__"]

@@ -17,15 +17,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from safet_filer.claims import Reason, file_kind, filing_window
+from safet_filer.claims import DRAFT_VERSION, Reason, file_kind, filing_window
 from safet_filer.errors import InvalidInput
 from safet_filer.returns_report import ReportError, ReturnRow, ReturnsReport
 
 if TYPE_CHECKING:
     from safet_filer.ledger import Entry
     from safet_filer.settings import Marketplace
-
-DRAFT_VERSION = 1
 
 # Return reasons that need the seller's own look at what came back: the report cannot tell damaged from
 # incomplete from a different item, and those claims need photos. The draft names no reason for them.

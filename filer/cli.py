@@ -414,7 +414,7 @@ def review(app: AppContext, claims_file: Path, include_approved: bool) -> None:
     try:
         finished = review_view.run_review(session, console, review_view.Keys(), review_view.edit_in_editor)
     except KeyboardInterrupt:
-        console.print(f"\nInterrupted: nothing was written to {claims_file} (q saves what you decided).")
+        review_view.print_interrupted(claims_file, console)
         sys.exit(ExitStatus.INTERRUPTED)
     written = session.write()
     review_view.print_outcome(session, finished, written, console)

@@ -69,7 +69,7 @@ def run_review(review: Review, console: Console, keys: Keys, edit: Callable[[str
         if shown != review.position:
             console.print(panel(review, total))
             shown = review.position
-        console.print(KEYS, style="dim", markup=False, highlight=False)
+        _say(console, KEYS, "dim")
         try:
             key = keys.key()
         except EOFError:
@@ -77,11 +77,11 @@ def run_review(review: Review, console: Console, keys: Keys, edit: Callable[[str
         if key in ("a", ENTER):
             refusal = review.approve()
             if refusal:
-                console.print("[red]Not approved:[/red] it stays a draft.", highlight=False)
+                _say(console, "Not approved: it stays a draft.", "red")
                 for sentence in refusal.sentences:
-                    console.print(f"  ✗ {sentence}", style="red", highlight=False)
+                    _say(console, f"  ✗ {sentence}", "red")
             else:
-                console.print(f"[green]✓ Approved {_label(review, -1)}.[/green]", highlight=False)
+                _say(console, f"✓ Approved {_label(review, -1)}.", "green")
         elif key == "r":
             chosen = _choose_reason(review, console, keys)
             if chosen is not None:
@@ -94,24 +94,22 @@ def run_review(review: Review, console: Console, keys: Keys, edit: Callable[[str
                 shown = -1
         elif key == "s":
             review.skip()
-            console.print(f"Skipped {_label(review, -1)}: it stays a draft.", style="yellow", highlight=False)
+            _say(console, f"Skipped {_label(review, -1)}: it stays a draft.", "yellow")
         elif key == "d":
             review.drop()
-            console.print(
-                f"Dropped {_label(review, -1)}: it leaves the list when it is written (u undoes it).",
-                style="yellow",
-                highlight=False,
+            _say(
+                console, f"Dropped {_label(review, -1)}: it leaves the list when it is written (u undoes it).", "yellow"
             )
         elif key == "u":
             if review.undo():
-                console.print("Undone: back to the claim before.", style="cyan")
+                _say(console, "Undone: back to the claim before.", "cyan")
                 shown = -1
             else:
-                console.print("Nothing to undo yet.", style="dim")
+                _say(console, "Nothing to undo yet.", "dim")
         elif key == "q":
             return False
         elif key:
-            console.print(f"{key!r} does nothing here.", style="dim", highlight=False)
+            _say(console, f"{key!r} does nothing here.", "dim")
     return True
 
 
@@ -225,13 +223,18 @@ def _size(n: int) -> str:
 def _choose_reason(review: Review, console: Console, keys: Keys) -> Reason | None:
     current = review.reason
     suggested = (review.claim.get("draft") or {}).get("suggested_reason")
-    options = "  ".join(
-        f"[bold]{n}[/bold] {reason.value}{' (suggested)' if reason.value == suggested else ''}"
+    options = [
+        f"{n} {reason.value}{' (suggested)' if reason.value == suggested else ''}"
         for n, reason in enumerate(_REASONS, 1)
-    )
-    console.print(f"Reason: {options}", highlight=False)
+    ]
+    width = max(len(option) for option in options) + 2
+    for row in range(0, len(options), 3):  # three a line: the numbers stay in columns, easy to find
+        _say(
+            console,
+            ("Reason: " if row == 0 else "        ") + "".join(o.ljust(width) for o in options[row : row + 3]).rstrip(),
+        )
     keep = f"keeps {current.value}" if current else "keeps none"
-    console.print(f"Press 1–9; any other key {keep}.", style="dim", highlight=False)
+    _say(console, f"Press 1–9; any other key {keep}.", "dim")
     try:
         key = keys.key()
     except EOFError:
@@ -250,9 +253,9 @@ def _edit_description(
         try:
             return edit(current, heading)
         except click.ClickException as exc:
-            console.print(f"[red]{exc.format_message()}[/red] Type it here instead.", highlight=False)
+            _say(console, f"{exc.format_message()} Type it here instead.", "red")
     if current:
-        console.print(f"Now: {current}", highlight=False)
+        _say(console, f"Now: {current}")
     try:
         typed = keys.line("Description (Enter keeps it as it is): ", console).strip()
     except EOFError:
@@ -284,21 +287,25 @@ def print_outcome(review: Review, finished: bool, written: bool, console: Consol
     said = ", ".join(parts) or "nothing decided"
     path = review.path
     if written:
-        console.print(f"Reviewed {path}: {said}. Wrote {path}.", highlight=False)
+        _say(console, f"Reviewed {path}: {said}. Wrote {path}.")
     else:
-        console.print(f"Reviewed {path}: {said}. Nothing changed; {path} was left as it was.", highlight=False)
+        _say(console, f"Reviewed {path}: {said}. Nothing changed; {path} was left as it was.")
     waiting = len(review.check.awaiting_review) - sum(
         1 for c in review.check.awaiting_review if review.decisions.get(c.index) is Decision.dropped
     )
     if waiting:
-        console.print(
+        _say(
+            console,
             f"{waiting} draft{'' if waiting == 1 else 's'} still await{'s' if waiting == 1 else ''} your review; "
             f"`safet-filer run` files the list once none is left: safet-filer review {path}",
-            style="yellow",
-            highlight=False,
+            "yellow",
         )
     else:
-        console.print(f"Next: safet-filer check {path}, then safet-filer run {path}", style="bold", highlight=False)
+        _say(console, f"Next: safet-filer check {path}, then safet-filer run {path}", "bold")
+
+
+def print_interrupted(path: Path, console: Console) -> None:
+    _say(console, f"\nInterrupted: nothing was written to {path} (q saves what you decided).", "yellow")
 
 
 def _label(review: Review, offset: int) -> str:
@@ -313,4 +320,9 @@ def _field(field: str, checked: CheckedClaim) -> str:
 
 def nothing_to_review(review: Review, console: Console, path: Path) -> None:
     again = f" (--all revisits the {review.approved_before} approved)" if review.approved_before else ""
-    console.print(f"No drafts await review in {path}{again}.", highlight=False)
+    _say(console, f"No drafts await review in {path}{again}.")
+
+
+def _say(console: Console, text: str, style: str = "") -> None:
+    """A line as it is (no markup), left whole for the terminal to wrap, so a path or command copies in one piece."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)

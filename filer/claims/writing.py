@@ -61,13 +61,14 @@ def _splice(text: str, array: _Array, changes: dict[int, Any | None]) -> str:
 def _in_style_of(text: str, start: int, end: int, claim: Any) -> str:
     """`claim` as JSON indented like the claim it replaces (or on one line, if that one was)."""
     old = text[start:end]
+    escaped = old.isascii() and "\\u" in old  # written with \u escapes for what is not ASCII
     if "\n" not in old:
-        return json.dumps(claim, ensure_ascii=False)
+        return json.dumps(claim, ensure_ascii=escaped)
     line_start = text.rfind("\n", 0, start) + 1
     margin = text[line_start:start] if not text[line_start:start].strip() else ""
     second = old.split("\n", 2)[1]
     step = max(1, len(second) - len(second.lstrip(" \t")) - len(margin))
-    return json.dumps(claim, indent=step, ensure_ascii=False).replace("\n", "\n" + margin)
+    return json.dumps(claim, indent=step, ensure_ascii=escaped).replace("\n", "\n" + margin)
 
 
 def _claims_array(text: str) -> _Array | None:

@@ -52,8 +52,10 @@ class Keys:
 
     def line(self, prompt: str, console: Console) -> str:
         """A whole line of text (the terminal echoing it), for an inline description."""
+        from rich.text import Text
+
         self._ahead = ""
-        return console.input(prompt)
+        return console.input(Text(prompt))
 
 
 def run_review(review: Review, console: Console, keys: Keys, edit: Callable[[str, str], str | None]) -> bool:

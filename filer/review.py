@@ -102,8 +102,9 @@ class Review:
 
     @property
     def reason(self) -> Reason | None:
+        value = self.claim.get("reason")
         try:
-            return Reason(self.claim.get("reason"))
+            return Reason(value) if isinstance(value, str) else None
         except ValueError:
             return None
 

@@ -5,9 +5,10 @@ rich is imported inside the functions that draw, so importing this module costs 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from safet_filer.claims import CheckedClaim, ClaimCheck, FilingWindow, Problem
+from safet_filer.claims import CheckedClaim, ClaimCheck, FilingWindow, Problem, refunded_totals
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +23,7 @@ def check_as_dict(check: ClaimCheck) -> dict[str, Any]:
         "ok": check.ok,
         "errors": len(check.errors),
         "warnings": len(check.warnings),
+        "awaiting_review": len(check.awaiting_review),
         "problems": [p.as_dict() for p in check.problems],
         "claims": [
             {
@@ -30,11 +32,15 @@ def check_as_dict(check: ClaimCheck) -> dict[str, Any]:
                 "reason": c.reason.value if c.reason else None,
                 "deadline": c.deadline.isoformat() if c.deadline else None,
                 "days_left": c.window.days_left if c.window else None,
+                "refunded_amount": None if c.refunded_amount is None else str(c.refunded_amount),
+                "currency": c.currency,
+                "draft": {"awaiting_review": True, "missing": list(c.draft_missing)} if c.awaiting_review else None,
                 "ok": c.ok,
                 "problems": [p.as_dict() for p in c.problems],
             }
             for c in check.claims
         ],
+        "refunded_totals": {code: str(amount) for code, amount in refunded_totals(check.claims).items()},
     }
 
 
@@ -57,6 +63,9 @@ def print_check(check: ClaimCheck, console: Console) -> None:
     lines += _problem_lines(check.problems, None, width, paint)
     if check.claims:
         lines += _table_lines(check, width, paint)
+        totals = refunded_totals(check.claims)
+        if totals:
+            lines.append("Refunded: " + ", ".join(money_text(amount, code) for code, amount in totals.items()))
     with_problems = [c for c in check.claims if c.problems]
     if with_problems:
         lines += ["", paint("Problems, in the order of the table:", "bold")]
@@ -81,6 +90,17 @@ def verdict(check: ClaimCheck) -> tuple[str, str]:
         return f"✓ All {total} claim{_s(total)} can be filed{warned}.", "bold green"
     if not total:
         return f"✗ The claim list cannot be used until {'this is' if errors == 1 else 'these are'} fixed.", "bold red"
+    drafts = len(check.awaiting_review)
+    if drafts:
+        errors -= drafts
+        other = sum(not c.ok for c in check.claims if not (c.awaiting_review and len(c.errors) == 1))
+        also = f"; {errors} other error{_s(errors)} in {other} claim{_s(other)} to fix" if errors else ""
+        are = "is a draft" if drafts == 1 else "are drafts"
+        text = (
+            f"✗ {drafts} of {total} claim{_s(total)} {are} awaiting review{also}. Approve or drop "
+            f"{'it' if drafts == 1 else 'them'} with `safet-filer review {check.path}`; nothing is filed until then."
+        )
+        return text, "bold red"
     bad = sum(not c.ok for c in check.claims)
     where = f" in {bad} of {total} claim{_s(total)}" if bad else ""
     if check.problems and bad:
@@ -113,22 +133,27 @@ def painter(console: Console) -> Any:
     return paint
 
 
-_HEADERS = ("#", "Order ID", "Reason", "Deadline", "Left", "Problems")
+_HEADERS = ("#", "Order ID", "Reason", "Deadline", "Left", "Refunded", "Problems")
 _GAP = "  "
-_RIGHT = (0, 4)  # columns aligned right: the index and the days left
+_RIGHT = (0, 4, 5)  # columns aligned right: the index, the days left and the money
 
 
 def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
     """One line a claim; every column keeps its width except Reason, which gives way on a narrow terminal."""
     rows = []
     for claim in check.claims:
-        errors = sum(p.severity == "error" for p in claim.problems)
-        warnings = len(claim.problems) - errors
+        errors = sum(p.severity == "error" for p in claim.problems) - claim.awaiting_review
+        warnings = len(claim.problems) - errors - claim.awaiting_review
         counts = ", ".join(
             part
-            for part in (errors and f"{errors} error{_s(errors)}", warnings and f"{warnings} warning{_s(warnings)}")
+            for part in (
+                claim.awaiting_review and "draft",
+                errors and f"{errors} error{_s(errors)}",
+                warnings and f"{warnings} warning{_s(warnings)}",
+            )
             if part
         )
+        state = "red" if errors else "cyan" if claim.awaiting_review else "yellow" if warnings else "green"
         rows.append(
             (
                 (str(claim.index), ""),
@@ -136,7 +161,8 @@ def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
                 (claim.reason.value if claim.reason else "—", "" if claim.reason else "dim"),
                 (str(claim.deadline) if claim.deadline else "—", "" if claim.deadline else "dim"),
                 _days_cell(claim.window),
-                (counts or "ready", "red" if errors else "yellow" if warnings else "green"),
+                (money_text(claim.refunded_amount, claim.currency), "" if claim.refunded_amount is not None else "dim"),
+                (counts or "ready", state),
             )
         )
     widths = [max(len(_HEADERS[i]), *(len(row[i][0]) for row in rows)) for i in range(len(_HEADERS))]
@@ -158,6 +184,13 @@ def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
 
     rule = paint("─" * min(width, sum(widths) + len(_GAP) * last), "dim")
     return [line([(h, "") for h in _HEADERS], "bold"), rule, *(line(row) for row in rows)]
+
+
+def money_text(amount: Decimal | None, currency: str | None) -> str:
+    """An amount as `check`, `draft` and `review` show it: 1,234.50 USD; — when there is none."""
+    if amount is None:
+        return "—"
+    return f"{amount:,.2f} {currency}" if currency else f"{amount:,.2f} (no currency)"
 
 
 def _days_cell(window: FilingWindow | None) -> tuple[str, str]:

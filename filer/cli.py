@@ -415,6 +415,39 @@ def draft(
     draft_view.print_draft(drafted, output, today, _console())
 
 
+@cli.command()
+@click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--all", "include_approved", is_flag=True, help="Also revisit the drafts you approved before.")
+@pass_app
+def review(app: AppContext, claims_file: Path, include_approved: bool) -> None:
+    """Review the drafted claims in CLAIMS one by one, soonest deadline first, and write your decisions back.
+
+    Each claim shows its deadline, refunded amount, items, the report's facts, the suggested reason and why,
+    what the report cannot know, its evidence files and description. One key decides: a or Enter approves,
+    r names the reason, e edits the description ($EDITOR, or typed in), s skips, d drops it from the list,
+    u undoes the last decision, q saves and quits. A claim that check would refuse is not approved.
+    The list keeps everything else it holds, in its order.
+
+    Exit status: 0 written, or nothing to change; 2 the list cannot be read or written; 130 interrupted
+    (nothing written).
+    """
+    from safet_filer import review_view
+    from safet_filer.review import Review
+
+    console = _console()
+    session = Review(claims_file, app.settings(), include_approved=include_approved)
+    if session.done:
+        review_view.nothing_to_review(session, console, claims_file)
+        return
+    try:
+        finished = review_view.run_review(session, console, review_view.Keys(), review_view.edit_in_editor)
+    except KeyboardInterrupt:
+        review_view.print_interrupted(claims_file, console)
+        sys.exit(ExitStatus.INTERRUPTED)
+    written = session.write()
+    review_view.print_outcome(session, finished, written, console)
+
+
 # -- the mock Seller Central ---------------------------------------------------------------------------------------
 @cli.group()
 def fixture() -> None:

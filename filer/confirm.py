@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+from safet_filer.claims_view import money_text
 
 
 class Decision(StrEnum):
@@ -31,6 +34,8 @@ class Proposal:
     documents: list[str]
     screenshot: Path
     site: str
+    refunded_amount: Decimal | None = None  # what the buyer was refunded, as the claim list says
+    currency: str | None = None
 
 
 _ANSWERS = {
@@ -81,6 +86,8 @@ def render(p: Proposal) -> Panel:
     facts.add_column()
     facts.add_row("Order ID", p.order_id)
     facts.add_row("Deadline", p.deadline or "—")
+    if p.refunded_amount is not None:
+        facts.add_row("Refunded", money_text(p.refunded_amount, p.currency))
     facts.add_row("Description", p.description)
     facts.add_row("Tracking ID", p.tracking_id or "—")
     facts.add_row("Documents", ", ".join(p.documents) or "—")

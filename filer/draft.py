@@ -17,15 +17,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from safet_filer.claims import Reason, file_kind, filing_window
+from safet_filer.claims import DRAFT_VERSION, Reason, file_kind, filing_window
 from safet_filer.errors import InvalidInput
+from safet_filer.private import create_private_file_with, replace_private_file
 from safet_filer.returns_report import ReportError, ReturnRow, ReturnsReport
 
 if TYPE_CHECKING:
     from safet_filer.ledger import Entry
     from safet_filer.settings import Marketplace
-
-DRAFT_VERSION = 1
 
 # Return reasons that need the seller's own look at what came back: the report cannot tell damaged from
 # incomplete from a different item, and those claims need photos. The draft names no reason for them.
@@ -594,14 +593,11 @@ def write_draft(draft: Draft, path: Path, *, force: bool = False) -> None:
     """Write the draft's claim list to `path`; refuses to replace an existing file unless `force`."""
     refuse_existing(path, force)
     text = json.dumps(draft.to_json(), indent=2, ensure_ascii=False) + "\n"
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        if not force:
-            with open(path, "x", encoding="utf-8") as out:  # another writer's file is never overwritten silently
-                out.write(text)
-            return
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)  # the old list stays whole until the new one is complete
+        if force:
+            replace_private_file(path, text)  # the old list stays whole until the new one is complete
+        else:
+            create_private_file_with(path, text)  # another writer's file is never overwritten silently
     except FileExistsError:
         refuse_existing(path, force)
         raise
@@ -610,8 +606,6 @@ def write_draft(draft: Draft, path: Path, *, force: bool = False) -> None:
             f"{path} cannot be written ({exc.strerror}).",
             "Check that its folder exists and that you may write there, or give another file with -o.",
         ) from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def refuse_existing(path: Path, force: bool) -> None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safet_filer.claims import CLOSING_SOON_DAYS
-from safet_filer.claims_view import painter
+from safet_filer.claims_view import money_text, painter
 from safet_filer.draft import Draft, DraftClaim
 
 if TYPE_CHECKING:
@@ -42,14 +41,14 @@ def print_draft(draft: Draft, output: Path, today: date, console: Console) -> No
         count = len(draft.left_out)
         lines += ["", paint(f"Left out: {count} order{_s(count)}", "bold")]
         for entry in draft.left_out:
-            money = _money(entry.refunded_amount, entry.currency)
+            money = money_text(entry.refunded_amount, entry.currency)
             lines.append(f"{entry.order_id}{_GAP}{paint(entry.reason.value, 'yellow')}{_GAP}{paint(money, 'dim')}")
             lines += textwrap.wrap(entry.why, width=width, initial_indent="    ", subsequent_indent="    ")
     lines.append("")
     for label, which in (("Refunded in the drafted claims", "claims"), ("Refunded in the orders left out", "left_out")):
         totals = draft.totals(which)
         if totals:
-            lines.append(f"{label}: " + ", ".join(_money(amount, code) for code, amount in sorted(totals.items())))
+            lines.append(f"{label}: " + ", ".join(money_text(amount, code) for code, amount in sorted(totals.items())))
     if draft.claims:
         done = (
             f"Wrote {output}. Every claim in it is a draft: look at each one's suggestion, facts and unknowns "
@@ -74,7 +73,7 @@ def _claim_row(claim: DraftClaim, today: date) -> list[tuple[str, str]]:
         (claim.order_id, ""),
         (str(claim.deadline) if claim.deadline else "no refund date", "" if claim.deadline else "yellow"),
         left,
-        (_money(claim.refunded_amount, claim.currency), ""),
+        (money_text(claim.refunded_amount, claim.currency), ""),
         _suggestion(claim),
         (items, ""),
     ]
@@ -106,12 +105,6 @@ def _table(headers: tuple[str, ...], rows: list[list[tuple[str, str]]], width: i
 
     rule = paint("─" * min(width, sum(widths) + len(_GAP) * last), "dim")
     return [line([(h, "") for h in headers], "bold"), rule, *(line(row) for row in rows)]
-
-
-def _money(amount: Decimal | None, currency: str | None) -> str:
-    if amount is None:
-        return "—"
-    return f"{amount:,.2f} {currency}" if currency else f"{amount:,.2f} (no currency)"
 
 
 def _s(count: int) -> str:

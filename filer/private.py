@@ -50,3 +50,25 @@ def write_private_file(path: Path, content: str | bytes) -> None:
 def make_file_private(path: Path) -> None:
     """Narrow a file that something else wrote (a Playwright trace) to this user."""
     os.chmod(path, FILE_MODE)
+
+
+def create_private_file_with(path: Path, content: str) -> None:
+    """Create `path` private (0600) holding `content` (UTF-8); FileExistsError when it exists, which stays untouched."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(content)
+
+
+def replace_private_file(path: Path, content: str) -> None:
+    """Write `content` (UTF-8) to `path`, private (0600) and whole: into a temporary file beside it, then renamed
+    over it, so that a reader, or a crash, meets the old file or the new one and never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

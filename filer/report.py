@@ -7,9 +7,11 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from safet_filer.claims_view import money_text
 from safet_filer.ledger import State
 from safet_filer.private import make_file_private, make_private_dir, write_private_file
 
@@ -29,6 +31,8 @@ class ClaimRecord:
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
     evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
+    refunded_amount: str | None = None  # what the buyer was refunded, from the claim list ("119.98"), and its currency
+    currency: str | None = None
 
 
 class RunFolder:
@@ -115,6 +119,32 @@ def _reviewed_html(reviewed: dict[str, Any] | None) -> str:
 </details>"""
 
 
+def _money(amount: str | None, currency: str | None) -> str:
+    return money_text(None if amount is None else Decimal(amount), currency)
+
+
+def _totals_html(records: list[ClaimRecord]) -> str:
+    """Refunded per currency: of every claim of the run, and of those filed in it."""
+    every: dict[str, Decimal] = {}
+    filed: dict[str, Decimal] = {}
+    for r in records:
+        if r.refunded_amount is None or not r.currency:
+            continue
+        every[r.currency] = every.get(r.currency, Decimal(0)) + Decimal(r.refunded_amount)
+        if r.state is State.FILED:
+            filed[r.currency] = filed.get(r.currency, Decimal(0)) + Decimal(r.refunded_amount)
+    if not every:
+        return ""
+
+    def shown(totals: dict[str, Decimal]) -> str:
+        return ", ".join(money_text(amount, code) for code, amount in sorted(totals.items())) or "nothing"
+
+    return (
+        f'<p class="money">Refunded to buyers: {html.escape(shown(every))} in these claims; '
+        f"{html.escape(shown(filed))} in the claims filed in this run.</p>"
+    )
+
+
 def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     esc = html.escape
     counts: dict[State, int] = {}
@@ -137,6 +167,7 @@ def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
   <dl>
     <dt>SAFE-T claim ID</dt><dd>{esc(r.claim_id or "—")}</dd>
     <dt>Deadline</dt><dd>{esc(r.deadline or "—")}</dd>
+    <dt>Refunded</dt><dd>{esc(_money(r.refunded_amount, r.currency))}</dd>
     <dt>Confirmed by</dt><dd>{esc(r.confirmed_by or "—")}</dd>
     <dt>Message</dt><dd>{esc(r.message or "—")}</dd>
   </dl>
@@ -155,6 +186,7 @@ def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
 body{{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f3f4f6;color:#111827}}
 main{{max-width:1100px;margin:0 auto;padding:24px}}
 h1{{font-size:22px;margin:0 0 4px}} .facts{{color:#4b5563;margin:0 0 4px}} .tally{{font-weight:600;margin:0 0 20px}}
+.money{{margin:-14px 0 20px;color:#374151}}
 .claim{{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px 20px;margin:0 0 16px}}
 .claim header{{display:flex;gap:12px;align-items:center}} .claim h2{{font-size:17px;margin:0}}
 .state{{color:#fff;border-radius:999px;padding:2px 10px;font-size:12px;text-transform:uppercase;letter-spacing:.03em}}
@@ -172,6 +204,7 @@ text-decoration:none;color:#374151;font-size:12px}}
 <h1>{esc(title)}</h1>
 <p class="facts">{facts}</p>
 <p class="tally">{len(records)} claim{"" if len(records) == 1 else "s"}: {esc(tally) or "none"}</p>
+{_totals_html(records)}
 {"".join(rows)}
 </main></body></html>
 """

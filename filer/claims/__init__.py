@@ -8,10 +8,20 @@ Nothing here imports Playwright or the run: `check` and `--help` must start fast
 
 from safet_filer.claims.evidence import ALLOWED_EXTENSIONS, IMAGE_KINDS, file_kind
 from safet_filer.claims.fingerprint import fingerprint
-from safet_filer.claims.model import ASIN_RE, ORDER_ID_RE, Claim, ClaimItem, ClaimList, claim_list_schema
+from safet_filer.claims.model import (
+    ASIN_RE,
+    CURRENCY_RE,
+    DRAFT_VERSION,
+    ORDER_ID_RE,
+    Claim,
+    ClaimItem,
+    ClaimList,
+    DraftNote,
+    claim_list_schema,
+)
 from safet_filer.claims.reasons import SUB_REASON_CODES, Reason, default_sub_reason
-from safet_filer.claims.results import CheckedClaim, ClaimCheck, describe
-from safet_filer.claims.rules import check_claim_list, load_claims_for_run
+from safet_filer.claims.results import CheckedClaim, ClaimCheck, describe, refunded_totals
+from safet_filer.claims.rules import check_claim_data, check_claim_list, load_claims_for_run
 from safet_filer.claims.sentences import Problem, Severity, json_kind
 from safet_filer.claims.window import CLOSING_SOON_DAYS, CountsFrom, FilingWindow, filing_window
 
@@ -19,6 +29,8 @@ __all__ = [
     "ALLOWED_EXTENSIONS",
     "ASIN_RE",
     "CLOSING_SOON_DAYS",
+    "CURRENCY_RE",
+    "DRAFT_VERSION",
     "IMAGE_KINDS",
     "ORDER_ID_RE",
     "SUB_REASON_CODES",
@@ -28,10 +40,12 @@ __all__ = [
     "ClaimItem",
     "ClaimList",
     "CountsFrom",
+    "DraftNote",
     "FilingWindow",
     "Problem",
     "Reason",
     "Severity",
+    "check_claim_data",
     "check_claim_list",
     "claim_list_schema",
     "default_sub_reason",
@@ -41,4 +55,5 @@ __all__ = [
     "fingerprint",
     "json_kind",
     "load_claims_for_run",
+    "refunded_totals",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
@@ -26,7 +28,10 @@ from safet_filer.claims.sentences import json_kind
 
 ORDER_ID_RE = re.compile(r"\d{3}-\d{7}-\d{7}")
 ASIN_RE = re.compile(r"[A-Z0-9]{10}")
+CURRENCY_RE = re.compile(r"[A-Z]{3}")
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_AMOUNT_RE = re.compile(r"\d+(\.\d+)?")
+DRAFT_VERSION = 1  # the version of the draft note that `draft` writes and this model reads
 
 
 def _order_id(value: str) -> str:
@@ -99,6 +104,49 @@ def _date(value: Any) -> Any:
         ) from None
 
 
+def _amount(value: Any) -> Any:
+    """A decimal written as text: a JSON number is refused, as it may already have lost a cent to float rounding."""
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "amount_type",
+            'must be the amount in quotes, like "119.98", not {kind} — in quotes it keeps every cent exactly.',
+            {"kind": json_kind(value)},
+        )
+    text = value.strip()
+    if not _AMOUNT_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "amount_format",
+            '"{value}" is not an amount written like "119.98": digits and a dot before the cents, without a '
+            "currency sign or thousands separator (the currency goes in currency).",
+            {"value": value},
+        )
+    return Decimal(text)
+
+
+def _currency(value: str) -> str:
+    if CURRENCY_RE.fullmatch(value):
+        return value
+    hint = f" — write it in capitals: {value.upper()}" if CURRENCY_RE.fullmatch(value.upper()) else ""
+    raise PydanticCustomError(
+        "currency",
+        '"{value}" is not a currency code; codes are 3 capital letters, like USD or EUR{hint}.',
+        {"value": value, "hint": hint},
+    )
+
+
+def _draft_version(value: int) -> int:
+    if value != DRAFT_VERSION:
+        raise PydanticCustomError(
+            "draft_version",
+            "is {value}, a draft note this safet-filer cannot read (it reads version {known}) — upgrade "
+            "safet-filer, or draft the list again.",
+            {"value": value, "known": DRAFT_VERSION},
+        )
+    return value
+
+
 def _items(value: list[ClaimItem] | None) -> list[ClaimItem] | None:
     if value is not None and not value:
         raise PydanticCustomError(
@@ -135,6 +183,14 @@ Description = Annotated[
     ),
 ]
 DateField = Annotated[date, BeforeValidator(_date)]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*$", "examples": ["119.98"]}),
+]
+Currency = Annotated[
+    str, AfterValidator(_currency), Field(examples=["USD"], json_schema_extra={"pattern": "^[A-Z]{3}$"})
+]
 
 
 class ClaimItem(BaseModel):
@@ -144,6 +200,57 @@ class ClaimItem(BaseModel):
 
     asin: Asin
     quantity: Quantity
+
+
+class ReportItem(BaseModel):
+    """An item as the returns report names it, kept in the draft note for the person reviewing."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    asin: str
+    name: str | None = None
+    return_reason: str | None = Field(default=None, description="The report's Return Reason code, as it was")
+
+
+class ReportSource(BaseModel):
+    """Where in the returns report a drafted claim comes from."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    file: str = Field(description="The report, as it was given to `safet-filer draft`")
+    lines: list[int] = Field(description="Its lines behind this claim")
+    items: list[ReportItem]
+
+
+class DraftNote(BaseModel):
+    """What `safet-filer draft` knew of a claim and did not, and whether the person has approved it.
+
+    `run` files a claim with a draft note only once `approved` is true (`safet-filer review` sets it); the
+    note stays with the claim for the record. It is never filed and no part of the claim's fingerprint.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    version: Annotated[int, AfterValidator(_draft_version)] = Field(
+        description=f"The draft note's version ({DRAFT_VERSION})", json_schema_extra={"const": DRAFT_VERSION}
+    )
+    approved: bool = Field(description="false until you approve the claim in `safet-filer review`")
+    suggested_reason: Reason | None = Field(
+        default=None, strict=False, description="The reason the report's facts point to, or null when none does"
+    )
+    needs_inspection: bool = Field(
+        default=False,
+        description="The buyer's return reason needs your own look at the item (damaged, missing parts, different item)",
+    )
+    why: str = Field(default="", description="The sentence behind the suggestion, naming the facts")
+    facts: dict[str, str | None] = Field(
+        default_factory=dict, description="The report's cells behind the suggestion, by column (null: empty cell)"
+    )
+    unknown: list[str] = Field(
+        default_factory=list, description='What the report cannot know, each as "field: sentence"'
+    )
+    deadline: DateField | None = Field(default=None, description="The filing deadline on the day of drafting")
+    report: ReportSource | None = None
 
 
 class Claim(BaseModel):
@@ -178,6 +285,16 @@ class Claim(BaseModel):
     refund_date: DateField = Field(description="The day Amazon refunded the buyer (YYYY-MM-DD)")
     return_delivered_date: DateField | None = Field(
         default=None, description="The day the return was delivered to the seller (YYYY-MM-DD), if it was"
+    )
+    refunded_amount: Amount | None = Field(
+        default=None, description='What Amazon refunded the buyer, as text like "119.98" (shown, never filed)'
+    )
+    currency: Currency | None = Field(
+        default=None, description="The refunded amount's currency (ISO 4217, like USD); given with refunded_amount"
+    )
+    draft: DraftNote | None = Field(
+        default=None,
+        description="Written by `safet-filer draft`: what the report said; a claim with one is filed only once approved",
     )
 
     @property
@@ -220,6 +337,9 @@ def claim_list_schema() -> dict[str, Any]:
 
 CLAIM_FIELDS = tuple(Claim.model_fields)
 ITEM_FIELDS = tuple(ClaimItem.model_fields)
+# What an unapproved draft may still lack: only the person can name the reason and say what happened, and a
+# report may have no date to count from.
+DRAFT_MAY_LACK = ("reason", "description", "refund_date")
 
 # All fields optional, same checks: on a claim that fails, it recovers the fields that are fine,
 # so the cross-field rules still run and the seller sees every problem at once.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from safet_filer.claims.model import Claim
@@ -23,6 +25,15 @@ class CheckedClaim:
     window: FilingWindow | None  # None while the refund date or the marketplace is unknown
     problems: list[Problem]
     reason: Reason | None = None  # known even when another field of the claim is wrong
+    refunded_amount: Decimal | None = None  # likewise
+    currency: str | None = None
+    awaiting_review: bool = False  # a draft the person has not approved: `run` refuses it
+    draft_missing: tuple[str, ...] = ()  # the fields such a draft still lacks (see model.DRAFT_MAY_LACK)
+
+    @property
+    def draft_field(self) -> str:
+        """Where the problem saying that this claim awaits review points."""
+        return f"claims[{self.index}].draft"
 
     @property
     def deadline(self) -> date | None:
@@ -32,6 +43,10 @@ class CheckedClaim:
     @property
     def ok(self) -> bool:
         return self.claim is not None and not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def label(self) -> str:
@@ -60,8 +75,22 @@ class ClaimCheck:
     def warnings(self) -> list[Problem]:
         return [p for p in self._all_problems() if p.severity == "warning"]
 
+    @property
+    def awaiting_review(self) -> list[CheckedClaim]:
+        """The drafts nobody has approved yet, in deadline order."""
+        return [c for c in self.claims if c.awaiting_review]
+
     def _all_problems(self) -> list[Problem]:
         return [*self.problems, *(p for c in self.claims for p in c.problems)]
+
+
+def refunded_totals(claims: Iterable[CheckedClaim]) -> dict[str, Decimal]:
+    """The refunded amounts per currency, of the claims that name both; currencies in alphabetical order."""
+    totals: dict[str, Decimal] = {}
+    for claim in claims:
+        if claim.refunded_amount is not None and claim.currency:
+            totals[claim.currency] = totals.get(claim.currency, Decimal(0)) + claim.refunded_amount
+    return dict(sorted(totals.items()))
 
 
 def describe(problem: Problem, claim: CheckedClaim | None = None) -> str:

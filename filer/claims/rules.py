@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from safet_filer.claims.evidence import IMAGE_KINDS, FileVerdict, judge_file
-from safet_filer.claims.model import CLAIM_FIELDS, ITEM_FIELDS, Claim, ClaimFields
+from safet_filer.claims.model import CLAIM_FIELDS, DRAFT_MAY_LACK, ITEM_FIELDS, Claim, ClaimFields
 from safet_filer.claims.reading import UNREADABLE, duplicate_key_problems, read_json, split_top_level
 from safet_filer.claims.reasons import Reason
 from safet_filer.claims.results import CheckedClaim, ClaimCheck, describe
@@ -34,13 +34,30 @@ def check_claim_list(
     none, and an error when the list names another.
     """
     path = Path(path)
-    today = today or date.today()
     problems: list[Problem] = []
     data = read_json(path, problems)
-    code = (marketplace or settings.marketplace).strip().upper()
     if data is UNREADABLE:
-        return ClaimCheck(path, code, [], problems, today)
+        code = (marketplace or settings.marketplace).strip().upper()
+        return ClaimCheck(path, code, [], problems, today or date.today())
+    return check_claim_data(path, data, settings, today, marketplace=marketplace, problems=problems)
 
+
+def check_claim_data(
+    path: Path,
+    data: Any,
+    settings: Settings,
+    today: date | None = None,
+    *,
+    marketplace: str | None = None,
+    problems: list[Problem] | None = None,
+) -> ClaimCheck:
+    """Check a claim list already read from `path` (as `read_json` gives it), e.g. one being changed in review.
+
+    `problems` are those found reading the file; attachments are relative to `path`'s folder.
+    """
+    today = today or date.today()
+    problems = problems if problems is not None else []
+    code = (marketplace or settings.marketplace).strip().upper()
     raw_claims, listed_code = split_top_level(data, problems)
     if listed_code is not None:
         if marketplace is not None and listed_code != code:
@@ -61,7 +78,7 @@ def check_claim_list(
                 "or add it under [marketplaces] in the config file.",
             )
         )
-    if data is not UNREADABLE and not raw_claims and not any(p.field == "claims" for p in problems):
+    if not raw_claims and not any(p.field == "claims" for p in problems):
         problems.append(Problem("claims", "The list has no claims; there is nothing to file.", "warning"))
 
     checker = _ClaimChecker(path, code, market, today)
@@ -71,24 +88,42 @@ def check_claim_list(
 
 
 def load_claims_for_run(path: Path, settings: Settings, today: date | None = None) -> ClaimCheck:
-    """The checked list, ready to file; InvalidInput listing every error when any claim (or the file) has one."""
+    """The checked list, ready to file; InvalidInput listing every error when any claim (or the file) has one.
+
+    A draft nobody approved is refused by name, before anything runs: `run` files only what a person reviewed.
+    """
     result = check_claim_list(path, settings, today)
     if result.ok:
         return result
+    drafts = [
+        f"{claim.label} is a draft you have not approved; run `safet-filer review {path}`"
+        for claim in sorted(result.awaiting_review, key=lambda c: c.index)
+    ]
     lines = [describe(p) for p in result.problems if p.severity == "error"]
     for claim in sorted(result.claims, key=lambda c: c.index):
-        lines += [describe(p, claim) for p in claim.problems if p.severity == "error"]
-    count = f"{len(lines)} problem{'s' if len(lines) != 1 else ''}"
-    raise InvalidInput(
-        f"{path} has {count}; nothing was filed:\n  " + "\n  ".join(lines),
-        f"Fix them and run again; `safet-filer check {path}` shows them with each claim's deadline.",
-    )
+        lines += [
+            describe(p, claim)
+            for p in claim.problems
+            if p.severity == "error" and not (claim.awaiting_review and p.field == claim.draft_field)
+        ]
+    counts = [f"{len(drafts)} unapproved draft{_s(len(drafts))}"] if drafts else []
+    counts += [f"{len(lines)} problem{_s(len(lines))}"] if lines else []
+    if drafts and not lines:
+        hint = f"Approve or drop them with `safet-filer review {path}`, then run again."
+    else:
+        hint = f"Fix them and run again; `safet-filer check {path}` shows them with each claim's deadline."
+    raise InvalidInput(f"{path} has {' and '.join(counts)}; nothing was filed:\n  " + "\n  ".join(drafts + lines), hint)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 class _ClaimChecker:
     """The rules for one claim at a time, with what the claims of one list share (marketplace, files, orders)."""
 
     def __init__(self, path: Path, code: str, market: Marketplace | None, today: date):
+        self.path = path
         self.code = code
         self.market = market
         self.today = today
@@ -109,6 +144,9 @@ class _ClaimChecker:
         order_id = raw.get("order_id")
         order_id = order_id.strip() if isinstance(order_id, str) else ""
         problems = duplicate_key_problems(raw, where)
+        note = raw.get("draft")
+        awaiting = isinstance(note, dict) and note.get("approved") is not True
+        missing: list[str] = []
         failed: set[Any] = set()
         try:
             claim: Claim | None = Claim.model_validate(raw)
@@ -116,8 +154,11 @@ class _ClaimChecker:
         except ValidationError as exc:
             claim = None
             errors = exc.errors(include_url=False)
-            problems += validation_problems(errors, where, claim_fields=CLAIM_FIELDS, item_fields=ITEM_FIELDS)
             failed = {err["loc"][0] for err in errors if err["loc"]}
+            if awaiting:
+                missing = [str(err["loc"][0]) for err in errors if _draft_gap(err)]
+                errors = [err for err in errors if not _draft_gap(err)]
+            problems += validation_problems(errors, where, claim_fields=CLAIM_FIELDS, item_fields=ITEM_FIELDS)
             try:
                 fields = ClaimFields.model_validate({k: v for k, v in raw.items() if k not in failed})
             except ValidationError:  # pragma: no cover - the fields left passed Claim's own checks
@@ -132,9 +173,27 @@ class _ClaimChecker:
         self._items(where, fields, problems)
         paths = self._attachments(where, fields, problems, failed)
         window = self._dates(where, fields, problems)
+        self._money(where, fields, problems, failed)
+        if awaiting:
+            lacks = f" (it still lacks {' and '.join(missing)})" if missing else ""
+            problems.append(
+                Problem(f"{where}.draft", f"awaits your review{lacks}: approve or drop it in `safet-filer review`.")
+            )
         if len(problems) > 1:
             problems.sort(key=_problem_rank)
-        return CheckedClaim(index, order_id, claim, paths, window, problems, fields.reason)
+        return CheckedClaim(
+            index,
+            order_id,
+            claim,
+            paths,
+            window,
+            problems,
+            fields.reason,
+            refunded_amount=fields.refunded_amount,
+            currency=fields.currency,
+            awaiting_review=awaiting,
+            draft_missing=tuple(missing),
+        )
 
     def _order(self, index: int, fields: Any, problems: list[Problem]) -> None:
         order_id = fields.order_id
@@ -273,6 +332,34 @@ class _ClaimChecker:
             problems.append(Problem(f"{where}.attachments", message))
         return paths
 
+    def _money(self, where: str, fields: Any, problems: list[Problem], failed: set[Any]) -> None:
+        amount, currency = fields.refunded_amount, fields.currency
+        if "refunded_amount" in failed or "currency" in failed:
+            return
+        expected = self.market.currency if self.market is not None else None
+        if amount is not None and currency is None:
+            like = f'"{expected}" (the {self.code} currency)' if expected else '"USD"'
+            problems.append(
+                Problem(f"{where}.currency", f"is missing while refunded_amount is {amount} — add it, like {like}.")
+            )
+        elif currency is not None and amount is None:
+            problems.append(
+                Problem(
+                    f"{where}.refunded_amount",
+                    f'is missing while currency is "{currency}" — add the amount refunded, like "19.99", '
+                    "or remove the currency.",
+                )
+            )
+        elif currency is not None and expected is not None and currency != expected:
+            problems.append(
+                Problem(
+                    f"{where}.currency",
+                    f"is {currency}, but {self.code} reimburses in {expected} — check that the amount is this "
+                    "order's refund, in this marketplace.",
+                    "warning",
+                )
+            )
+
     def _dates(self, where: str, fields: Any, problems: list[Problem]) -> FilingWindow | None:
         refunded: date | None = fields.refund_date
         delivered: date | None = fields.return_delivered_date
@@ -337,6 +424,14 @@ _COUNTED_FROM = {
     CountsFrom.delivery: ("return_delivered_date", "the return was delivered"),
     CountsFrom.wait_over: ("refund_date", "the first day a claim is taken"),
 }
+
+
+def _draft_gap(error: Any) -> bool:
+    """Whether a validation error is only a field an unapproved draft may still lack (left out, null or empty)."""
+    loc = error["loc"]
+    if len(loc) != 1 or loc[0] not in DRAFT_MAY_LACK:
+        return False
+    return error["type"] in ("missing", "description_empty") or error.get("input") in (None, "")
 
 
 def _problem_rank(problem: Problem) -> tuple[int, int]:

@@ -35,6 +35,10 @@ FIELD_HELP = {
     "quantity": "the number of units to claim, like 1",
     "claims": 'the list of claims: "claims": [ … ]',
 }
+# Error types whose message the model writes as a whole sentence (claims/model.py).
+_OWN_SENTENCES = frozenset(
+    {"order_id", "asin", "quantity", "description_empty", "items_empty", "currency", "draft_version"}
+)
 _EXPECTED = {
     "string_type": "text in quotes",
     "int_type": "a whole number",
@@ -76,7 +80,7 @@ def validation_problems(
                 message = f"must be a claim reason in quotes ({', '.join(Reason)}), not {json_kind(value)}."
         elif kind in _EXPECTED:
             message = f"must be {_EXPECTED[kind]}, not {json_kind(value)}."
-        elif kind in ("order_id", "asin", "quantity", "description_empty", "items_empty") or kind.startswith("date_"):
+        elif kind in _OWN_SENTENCES or kind.startswith(("date_", "amount_")):
             message = err["msg"]
         else:
             message = f"{err['msg']}."

@@ -5,10 +5,10 @@ rich is imported inside the functions that draw, so importing this module costs 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from safet_filer.claims import CheckedClaim, ClaimCheck, FilingWindow, Problem, refunded_totals
+from safet_filer.money import money_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -184,13 +184,6 @@ def _table_lines(check: ClaimCheck, width: int, paint: Any) -> list[str]:
 
     rule = paint("─" * min(width, sum(widths) + len(_GAP) * last), "dim")
     return [line([(h, "") for h in _HEADERS], "bold"), rule, *(line(row) for row in rows)]
-
-
-def money_text(amount: Decimal | None, currency: str | None) -> str:
-    """An amount as `check`, `draft` and `review` show it: 1,234.50 USD; — when there is none."""
-    if amount is None:
-        return "—"
-    return f"{amount:,.2f} {currency}" if currency else f"{amount:,.2f} (no currency)"
 
 
 def _days_cell(window: FilingWindow | None) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from safet_filer.claims_view import money_text
+from safet_filer.money import money_text
 
 
 class Decision(StrEnum):

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from safet_filer.claims import CLOSING_SOON_DAYS
-from safet_filer.claims_view import money_text, painter
+from safet_filer.claims_view import painter
 from safet_filer.draft import Draft, DraftClaim
+from safet_filer.money import money_text
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -202,7 +202,7 @@ class ClaimCourse(StepReport):
             reason=claim.reason.code,
             sub_reason=claim.sub_reason_to_file,
             description=claim.description,
-            tracking_id=claim.tracking_id,
+            tracking_id=claim.tracking_id_to_file,
             choose_items=self._quantities,
             attachments=self._attachments_still_files,
         )
@@ -283,6 +283,8 @@ class ClaimCourse(StepReport):
             description=review.description,
             tracking_id=review.tracking_id,
             documents=review.documents,
+            refunded_amount=self.checked.refunded_amount,
+            currency=self.checked.currency,
             screenshot=self.shots["review"],
             site=self.ctx.base_url,
         )

@@ -22,7 +22,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
-from safet_filer.ledger import DONE, NEEDS_RECONCILING, TRANSITIONS, Entry, Ledger, LedgerError, Money, State, now_iso
+from safet_filer.ledger import DONE, NEEDS_RECONCILING, TRANSITIONS, Entry, Ledger, LedgerError, State, now_iso
+from safet_filer.money import Money
 
 
 class SiteStatus(StrEnum):

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 from safet_filer import ledger_schema
 from safet_filer.errors import FilerError, LedgerBusy
+from safet_filer.money import Money
 from safet_filer.private import create_private_file, make_private_dir, write_private_file
 
 
@@ -76,17 +76,6 @@ class Entry:
 
 
 _ENTRY_COLUMNS = ", ".join(f.name for f in fields(Entry))
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in one currency; a Decimal, never a float, so that totals add up to the cent."""
-
-    amount: Decimal
-    currency: str
-
-    def __str__(self) -> str:
-        return f"{self.amount:,.2f} {self.currency}"
 
 
 def now_iso() -> str:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from rich.table import Table
 
 from safet_filer.followup import Followed
-from safet_filer.ledger import Money
+from safet_filer.money import Money
 from safet_filer.standing import Next, Totals
 
 Step = tuple[Followed, Next | None]

@@ -39,8 +39,9 @@ def compare(checked: CheckedClaim, quantities: dict[str, int], review: Review, l
         differences.append(
             f"the description differs from the claim's: {where_texts_differ(review.description, claim.description)}"
         )
-    if not same(shown(review.tracking_id), claim.tracking_id or ""):
-        differences.append(f"tracking ID shows {review.tracking_id!r}, the claim says {claim.tracking_id or 'none'!r}")
+    tracking_id = claim.tracking_id_to_file
+    if not same(shown(review.tracking_id), tracking_id or ""):
+        differences.append(f"tracking ID shows {review.tracking_id!r}, the claim says {tracking_id or 'none'!r}")
     expected_docs = sorted(p.name for p in checked.attachment_paths)
     if sorted(review.documents) != expected_docs:
         differences.append(

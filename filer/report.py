@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from safet_filer.claims_view import money_text
 from safet_filer.ledger import State
+from safet_filer.money import money_text
 from safet_filer.private import make_file_private, make_private_dir, write_private_file
 
 
@@ -131,7 +131,7 @@ def _totals_html(records: list[ClaimRecord]) -> str:
         if r.refunded_amount is None or not r.currency:
             continue
         every[r.currency] = every.get(r.currency, Decimal(0)) + Decimal(r.refunded_amount)
-        if r.state is State.FILED:
+        if r.state == State.FILED:
             filed[r.currency] = filed.get(r.currency, Decimal(0)) + Decimal(r.refunded_amount)
     if not every:
         return ""

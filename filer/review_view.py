@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from safet_filer.claims import CheckedClaim, Reason, file_kind
-from safet_filer.claims_view import money_text
+from safet_filer.money import money_text
 from safet_filer.review import Decision, Review
 
 if TYPE_CHECKING:

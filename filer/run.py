@@ -139,7 +139,14 @@ class FilingRun:
             stack.callback(logger.remove)
             logger.info("Filing {} claim(s) from {} on {} ({})", len(claims), claims_file, base_url, self._mode())
             self.records = [
-                ClaimRecord(c.index, c.order_id, str(c.reason), deadline=str(c.deadline) if c.deadline else None)
+                ClaimRecord(
+                    c.index,
+                    c.order_id,
+                    str(c.reason),
+                    deadline=str(c.deadline) if c.deadline else None,
+                    refunded_amount=None if c.refunded_amount is None else str(c.refunded_amount),
+                    currency=c.currency,
+                )
                 for c in claims
             ]
             self._list_in_ledger(claims)
@@ -277,6 +284,8 @@ class FilingRun:
                     run_id=self.folder.run_id,
                     fingerprint=fingerprint(checked),
                     message="In the claim list; not tried yet.",
+                    claimed=checked.claimed,
+                    filing_deadline=checked.deadline,
                 )
 
     # -- the end -----------------------------------------------------------------------------------------------

@@ -139,6 +139,18 @@ def test_the_person_answers_yes_skip_and_quit(tmp_path, monkeypatch):
     assert site.asked == [f"fill {order_id(1)}", f"submit {order_id(1)}", f"fill {order_id(2)}", f"fill {order_id(3)}"]
 
 
+def test_a_tracking_id_is_typed_only_for_reasons_whose_form_asks_for_one(tmp_path):
+    # Amazon's returns report gives every drafted claim the return's tracking ID; a damaged claim's form has no box.
+    claims = [
+        claim(1, "damaged", tmp_path, tracking_id="1Z999AA10000000001"),
+        claim(2, "delivered_not_received", tmp_path),
+    ]
+    site = FakeSite.for_claims(claims)
+    result = run_on(site, write_claims(tmp_path, claims))
+    assert result.status == ExitStatus.OK, result.output
+    assert [s["tracking_id"] for s in site.submissions] == [None, claims[1]["tracking_id"]]
+
+
 def test_an_unknown_answer_is_asked_again(tmp_path, monkeypatch):
     path, claims = claims_file(tmp_path, 1)
     site = FakeSite.for_claims(claims)

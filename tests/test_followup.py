@@ -20,7 +20,8 @@ from safet_filer.followup import (
     SiteStatus,
     Source,
 )
-from safet_filer.ledger import Ledger, LedgerError, Money, State
+from safet_filer.ledger import Ledger, LedgerError, State
+from safet_filer.money import Money
 
 US = "US"
 TODAY = date.today()

@@ -27,7 +27,7 @@ def fingerprint(checked: CheckedClaim) -> str:
         "items": sorted([item.asin, item.quantity] for item in claim.items) if claim.items is not None else None,
         "description": claim.description,
         "attachments": sorted(_file_sha256(path) for path in checked.attachment_paths),
-        "tracking_id": claim.tracking_id if claim.reason.needs_tracking_id else None,  # the form asks for no other
+        "tracking_id": claim.tracking_id_to_file,
         "refund_date": claim.refund_date.isoformat(),
         "return_delivered_date": claim.return_delivered_date.isoformat() if claim.return_delivered_date else None,
     }

@@ -302,6 +302,11 @@ class Claim(BaseModel):
         """The sub-reason code the form gets: the claim's own, else the only one its reason has (or none)."""
         return self.sub_reason or default_sub_reason(self.reason)
 
+    @property
+    def tracking_id_to_file(self) -> str | None:
+        """The tracking ID the form gets: only reasons that need one have a Tracking ID box (check warns of others)."""
+        return self.tracking_id if self.reason.needs_tracking_id else None
+
 
 class ClaimList(BaseModel):
     """The whole claims.json: a marketplace and its claims. A bare JSON list of claims is accepted too."""

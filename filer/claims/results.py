@@ -12,6 +12,7 @@ from safet_filer.claims.model import Claim
 from safet_filer.claims.reasons import Reason
 from safet_filer.claims.sentences import Problem
 from safet_filer.claims.window import FilingWindow
+from safet_filer.money import Money
 
 
 @dataclass(slots=True)
@@ -39,6 +40,13 @@ class CheckedClaim:
     def deadline(self) -> date | None:
         """The last day Seller Central takes this claim."""
         return self.window.closes if self.window else None
+
+    @property
+    def claimed(self) -> Money | None:
+        """The amount this claim asks back (what the buyer was refunded), when the list says it."""
+        if self.refunded_amount is None or not self.currency:
+            return None
+        return Money(self.refunded_amount, self.currency)
 
     @property
     def ok(self) -> bool:

@@ -295,17 +295,9 @@ class FollowUp:
         """
         today = today or date.today()
         with self.ledger.transaction():
-            site = self.site_claim(marketplace, claim_id)
-            if site is None:
-                raise LedgerError(
-                    f"SAFE-T claim {claim_id} ({marketplace}) is not in the ledger; nothing was sent.",
-                    "Run `safet-filer sync` first, so that the ledger knows its status and dates.",
-                )
+            site = self._known_site_claim(marketplace, claim_id)
             self._refuse_while_in_flight(site, kind)
-            if kind == MessageKind.APPEAL:
-                self._refuse_appeal(site, today)
-            else:
-                self._refuse_reply(site, today)
+            self._refuse(site, kind, today)
             now = now_iso()
             cursor = self.db.execute(
                 "INSERT INTO messages (marketplace, claim_id, kind, state, body, attachments, answers_change, run_id,"
@@ -324,6 +316,17 @@ class FollowUp:
                 ),
             )
         return self.message(cursor.lastrowid or 0)
+
+    def refusal(
+        self, marketplace: str, claim_id: str, kind: MessageKind, *, today: date | None = None
+    ) -> LedgerError | None:
+        """Why `begin_message` would refuse this reply or appeal now, or None when it may be sent: the same rules,
+        checked up front. A message in flight is not among them here: sending settles it first (by the thread)."""
+        try:
+            self._refuse(self._known_site_claim(marketplace, claim_id), kind, today or date.today())
+        except LedgerError as refused:
+            return refused
+        return None
 
     def message_sent(self, message_id: int, *, note: str | None = None) -> Message:
         """The site showed the message sent, right after the Send click."""
@@ -409,13 +412,29 @@ class FollowUp:
             (marketplace, claim_id),
         ).fetchone()[0]
 
+    def _known_site_claim(self, marketplace: str, claim_id: str) -> SiteClaim:
+        site = self.site_claim(marketplace, claim_id)
+        if site is None:
+            raise LedgerError(
+                f"SAFE-T claim {claim_id} ({marketplace}) is not in the ledger; nothing was sent.",
+                "Run `safet-filer sync` first, so that the ledger knows its status and dates.",
+            )
+        return site
+
+    def _refuse(self, site: SiteClaim, kind: MessageKind, today: date) -> None:
+        if kind == MessageKind.APPEAL:
+            self._refuse_appeal(site, today)
+        else:
+            self._refuse_reply(site, today)
+
     def _refuse_while_in_flight(self, site: SiteClaim, kind: MessageKind) -> None:
         for m in self.messages(site.marketplace, site.claim_id):
             if m.state in IN_FLIGHT:
                 raise LedgerError(
                     f"A {m.kind} on SAFE-T claim {site.claim_id} ({site.marketplace}) is '{m.state}': whether it "
                     f"reached Seller Central is not known, so no {kind} is sent now.",
-                    "Run `safet-filer reconcile` to read the claim's message thread first.",
+                    f"Run `safet-filer sync` or `safet-filer {kind}` again: either reads the claim's message thread "
+                    "first.",
                 )
 
     def _refuse_appeal(self, site: SiteClaim, today: date) -> None:
@@ -473,7 +492,7 @@ class FollowUp:
                     f"'{current.state}' in the ledger and cannot become '{to}'.",
                     "It is settled; nothing more will be sent for it."
                     if current.state not in IN_FLIGHT
-                    else "Read the claim's message thread to settle it (`safet-filer reconcile`).",
+                    else "Read the claim's message thread to settle it (`safet-filer sync`).",
                 )
             self.db.execute(
                 "UPDATE messages SET state = ?, note = coalesce(?, note), updated_at = ? WHERE id = ?",

@@ -323,7 +323,7 @@ class FollowUp:
         """Why `begin_message` would refuse this reply or appeal now, or None when it may be sent: the same rules,
         checked up front. A message in flight is not among them here: sending settles it first (by the thread)."""
         try:
-            self._refuse(self._known_site_claim(marketplace, claim_id), kind, today or date.today())
+            self._refuse(self._known_site_claim(marketplace, claim_id), kind, today or date.today(), in_flight=False)
         except LedgerError as refused:
             return refused
         return None
@@ -360,10 +360,12 @@ class FollowUp:
         ).fetchall()
         return [_message(r) for r in rows]
 
-    def answered(self, site: SiteClaim, kind: MessageKind) -> Message | None:
-        """The reply sent (or in flight) to the claim's current request, or its appeal: None when there is none."""
+    def answered(self, site: SiteClaim, kind: MessageKind, *, in_flight: bool = True) -> Message | None:
+        """The reply sent (or, with `in_flight`, in flight) to the claim's current request, or its appeal: None
+        when there is none."""
+        left_out = {MessageState.NOT_SENT} | (set() if in_flight else IN_FLIGHT)
         live = [m for m in self.messages(site.marketplace, site.claim_id) if m.kind == kind]
-        live = [m for m in live if m.state != MessageState.NOT_SENT]
+        live = [m for m in live if m.state not in left_out]
         if kind == MessageKind.REPLY:
             current = self._last_status_change(site.marketplace, site.claim_id)
             live = [m for m in live if m.answers_change == current]
@@ -421,11 +423,12 @@ class FollowUp:
             )
         return site
 
-    def _refuse(self, site: SiteClaim, kind: MessageKind, today: date) -> None:
+    def _refuse(self, site: SiteClaim, kind: MessageKind, today: date, *, in_flight: bool = True) -> None:
+        """Refuse what the rules forbid; `in_flight=False` leaves out messages whose Send may have gone through."""
         if kind == MessageKind.APPEAL:
-            self._refuse_appeal(site, today)
+            self._refuse_appeal(site, today, in_flight)
         else:
-            self._refuse_reply(site, today)
+            self._refuse_reply(site, today, in_flight)
 
     def _refuse_while_in_flight(self, site: SiteClaim, kind: MessageKind) -> None:
         for m in self.messages(site.marketplace, site.claim_id):
@@ -437,9 +440,9 @@ class FollowUp:
                     "first.",
                 )
 
-    def _refuse_appeal(self, site: SiteClaim, today: date) -> None:
+    def _refuse_appeal(self, site: SiteClaim, today: date, in_flight: bool) -> None:
         label = f"SAFE-T claim {site.claim_id} ({site.marketplace})"
-        earlier = self.answered(site, MessageKind.APPEAL)
+        earlier = self.answered(site, MessageKind.APPEAL, in_flight=in_flight)
         if earlier is not None:
             raise LedgerError(
                 f"{label} was already appealed on {earlier.created_at[:10]}; Amazon allows one appeal per claim. "
@@ -463,7 +466,7 @@ class FollowUp:
                 "Amazon accepts no appeal after that date; contact Seller Support if you have new evidence.",
             )
 
-    def _refuse_reply(self, site: SiteClaim, today: date) -> None:
+    def _refuse_reply(self, site: SiteClaim, today: date, in_flight: bool) -> None:
         label = f"SAFE-T claim {site.claim_id} ({site.marketplace})"
         if site.status != SiteStatus.AWAITING_RESPONSE:
             raise LedgerError(
@@ -476,7 +479,7 @@ class FollowUp:
                 f"The reply window of {label} closed on {site.reply_by}. Nothing was sent.",
                 "Run `safet-filer sync` to see what Amazon decided; a decision can be appealed once.",
             )
-        earlier = self.answered(site, MessageKind.REPLY)
+        earlier = self.answered(site, MessageKind.REPLY, in_flight=in_flight)
         if earlier is not None:
             raise LedgerError(
                 f"{label} was already answered on {earlier.created_at[:10]}, after Amazon asked. Nothing was sent.",

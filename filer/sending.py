@@ -10,11 +10,12 @@ came. The next `reply`, `appeal` or `sync` reads the thread before anything else
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
@@ -26,7 +27,7 @@ from rich.text import Text
 from safet_filer import __version__
 from safet_filer.confirm import Decision
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput, NeedsPerson, first_line
-from safet_filer.flows.claim_page import ClaimPage, FormContent, MessageForm, same_text
+from safet_filer.flows.claim_page import ClaimPage, FormContent, MessageForm, ThreadMessage, same_text
 from safet_filer.flows.site import LeftSite, SignInRequired, StepFailed
 from safet_filer.followup import FollowUp, MessageKind, MessageState
 from safet_filer.messages import Outgoing
@@ -35,6 +36,7 @@ from safet_filer.settings import Settings
 from safet_filer.site_guard import until_signed_in
 from safet_filer.thread import settle_in_flight, times_in_thread, type_name
 
+T = TypeVar("T")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _ANSWERS = {"y": Decision.SUBMIT, "yes": Decision.SUBMIT, "s": Decision.SKIP, "skip": Decision.SKIP}
 _ANSWERS |= {"n": Decision.SKIP, "no": Decision.SKIP, "q": Decision.QUIT, "quit": Decision.QUIT}
@@ -162,7 +164,7 @@ class MessageCourse:
             raise NeedsPerson("You stopped.", "Run the same command again to go on where you left off.")
         self._send(page, form, seen_before=times_in_thread(thread, out.kind, out.body, self.labels))
 
-    def _open(self, page: ClaimPage):
+    def _open(self, page: ClaimPage) -> list[ThreadMessage]:
         page.open(self.outgoing.claim_id)
         return page.messages()
 
@@ -277,7 +279,7 @@ class Sender:
         s = self.session
         return ClaimPage(s.page, s.labels, self.options.base_url, self.settings.step_timeout_s * 1000)
 
-    def guarded(self, action, label: str):
+    def guarded(self, action: Callable[[], T], label: str) -> T:
         """A step that is safe to repeat (nothing is sent by it): repeated when it fails, a sign-in left to the person."""
         from safet_filer.filing import repeat_step
 

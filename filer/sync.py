@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -26,6 +26,13 @@ from safet_filer.ledger import DONE, Money
 from safet_filer.site_values import is_empty, parse_date, parse_money
 from safet_filer.thread import settle_in_flight
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from safet_filer.session import BrowserSession
+    from safet_filer.settings import Settings
+
+T = TypeVar("T")
 DEFAULT_DAYS = 90  # the dashboard's own longest usual filter; more when the ledger follows an older open claim
 
 
@@ -180,13 +187,13 @@ class Syncer:
         appealed = any(m.kind == MessageKind.APPEAL and m.state == MessageState.SENT for m in messages)
         return appealed or (site.appeal_by is not None and site.appeal_by < self.today)
 
-    def _money(self, text: str | None, what: str):
+    def _money(self, text: str | None, what: str) -> Money | None:
         try:
             return parse_money(text, self.currency)
         except ValueError as exc:
             raise ValueError(f"{what}: {exc}") from None
 
-    def _date(self, text: str | None, what: str):
+    def _date(self, text: str | None, what: str) -> date | None:
         try:
             return parse_date(text)
         except ValueError as exc:
@@ -243,7 +250,7 @@ class BrowserReader:
     """`SiteReader` over the browser's page objects: each read repeated when a step fails (reading is safe to
     repeat), and a sign-in left to the person."""
 
-    def __init__(self, session, base_url: str, settings, console, command: str):
+    def __init__(self, session: BrowserSession, base_url: str, settings: Settings, console: Console, command: str):
         self.session = session
         self.base_url = base_url
         self.settings = settings
@@ -253,7 +260,7 @@ class BrowserReader:
     def _args(self) -> tuple:
         return (self.session.page, self.session.labels, self.base_url, self.settings.step_timeout_s * 1000)
 
-    def _read(self, action, label: str):
+    def _read(self, action: Callable[[], T], label: str) -> T:
         from safet_filer.filing import repeat_step
         from safet_filer.site_guard import until_signed_in
 
@@ -285,7 +292,9 @@ class BrowserReader:
             raise
 
 
-def sync_site(settings, marketplace: str, base_url: str, days: int | None, headed: bool, console) -> SyncResult:
+def sync_site(
+    settings: Settings, marketplace: str, base_url: str, days: int | None, headed: bool, console: Console
+) -> SyncResult:
     """`safet-filer sync`: hold the ledger, open the signed-in browser, read the site, record what it shows."""
     from safet_filer.ledger import Ledger, command_line, exclusive
     from safet_filer.session import BrowserSession
@@ -305,7 +314,7 @@ def sync_site(settings, marketplace: str, base_url: str, days: int | None, heade
             return syncer.sync(reader, days)
 
 
-def sync_returns_report(settings, marketplace: str, path: Path) -> SyncResult:
+def sync_returns_report(settings: Settings, marketplace: str, path: Path) -> SyncResult:
     """`safet-filer sync --report FILE`: the same facts from the returns report, with no browser."""
     from safet_filer.ledger import Ledger, command_line, exclusive
 

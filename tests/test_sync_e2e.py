@@ -139,7 +139,9 @@ def test_a_reply_and_an_appeal_reach_the_mock_once_even_when_the_answer_to_send_
 
         touched = site.requests()
         second = safet(home, *appeal, "--base-url", site.url)
-        assert second.status == 2 and "already appealed" in second.output and "Amazon allows one appeal" in second.output
+        assert (
+            second.status == 2 and "already appealed" in second.output and "Amazon allows one appeal" in second.output
+        )
         late_reply = safet(home, "reply", late, "--message", "Tracking attached.", "--yes", "--base-url", site.url)
         assert late_reply.status == 2 and "reply window" in late_reply.output, late_reply.output
         assert site.requests() == touched and len(site.messages()) == 2  # neither touched the site
@@ -155,8 +157,10 @@ def test_a_reply_killed_mid_send_reaches_the_mock_once(tmp_path):
         reply = ["reply", awaiting, "--message", "The label photo is attached.", "--base-url", site.url, "--yes"]
         with Background(home, *reply) as run:
             deadline = time.monotonic() + 90
-            while run.running() and time.monotonic() < deadline and not any(
-                state == "sending" for *_, state in message_states_or_none(home)
+            while (
+                run.running()
+                and time.monotonic() < deadline
+                and not any(state == "sending" for *_, state in message_states_or_none(home))
             ):
                 time.sleep(0.02)
             assert run.running(), run.output

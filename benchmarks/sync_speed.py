@@ -86,7 +86,8 @@ def timed_sync(url: str, claims: int) -> float:
         took = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"sync failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    print(done.stdout.strip().splitlines()[-1])
+    summary = done.stdout[done.stdout.rfind("Synced ") :]
+    print(" ".join(summary.split()))
     return took / claims
 
 

@@ -204,3 +204,19 @@ def test_sync_report_takes_the_facts_from_the_mocks_returns_report(tmp_path, moc
     )
     assert {r["state"] for r in rows.values()} == {"already_filed"}
     assert list(mock_site.requests()) == ["GET /safet-claims/reports/returns/download"]  # no browser, no page
+
+
+@pytest.mark.parametrize(
+    ("faults", "said"),
+    [
+        ({"restrict_automation": True}, "Automated access restricted"),
+        ({"expire_session_after": 0}, "Run `safet-filer login`"),
+    ],
+)
+def test_sync_stops_with_exit_3_at_a_sign_in_or_a_restriction_and_records_nothing(tmp_path, mock_site, faults, said):
+    home = tmp_path / "home"
+    mock_site.set_faults(**faults)
+    done = safet(home, "sync", "--base-url", mock_site.url)
+    assert done.status == 3, done.output
+    assert said in done.output
+    assert ledger_rows(home) == {}  # not one seeded claim was recorded

@@ -338,6 +338,186 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
     sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, Console())))
 
 
+# -- following claims after filing: sync, reply, appeal --------------------------------------------------------------
+def marketplace_option(command: F) -> F:
+    return click.option(
+        "--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) to follow (default: the setting)."
+    )(command)
+
+
+@cli.command()
+@click.option(
+    "--report",
+    "report_file",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Read the returns report's SafeT columns instead of the site (no browser).",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Read the dashboard's claims of the last N days (default: 90, or back to the oldest claim followed).",
+)
+@marketplace_option
+@site_options
+@ledger_option
+@pass_app
+def sync(
+    app: AppContext,
+    report_file: Path | None,
+    days: int | None,
+    marketplace: str | None,
+    base_url: str | None,
+    headed: bool | None,
+    ledger_path: Path | None,
+) -> None:
+    """Record what Seller Central shows of every SAFE-T claim: status, money, Amazon's comment, Reply by, Appeal by.
+
+    Reads the claims dashboard (every page), then the page of each claim not yet closed, and prints what changed.
+    Read-only: it never presses a button. Claims filed by hand become known orders, never filed by `run`.
+
+    Exit status: 0 read; 1 some claim could not be read; 3 needs you (sign-in, automation restricted).
+    """
+    from rich.console import Console
+
+    from safet_filer import sync_view
+    from safet_filer.sync import sync_returns_report, sync_site
+
+    settings = app.settings(headed=headed, ledger_path=ledger_path)
+    code = (marketplace or settings.marketplace).strip().upper()
+    _known_marketplace(settings, code)
+    console = Console()
+    if report_file is not None:
+        if base_url or days:
+            raise click.UsageError("--report reads a file: it takes no --base-url or --days.")
+        result = sync_returns_report(settings, code, report_file)
+    else:
+        site = (base_url or settings.market(code).base_url).rstrip("/")
+        result = sync_site(settings, code, site, days, settings.headed, console)
+    sync_view.print_sync(result, console)
+    if result.problems:
+        sys.exit(ExitStatus.CLAIM_FAILED)
+
+
+def message_options(command: F) -> F:
+    for decorate in reversed(
+        [
+            click.argument("claim_id", metavar="[CLAIM_ID]", required=False),
+            click.option("--message", metavar="TEXT", help="The message to Amazon."),
+            click.option(
+                "--message-file",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                metavar="FILE",
+                help="A UTF-8 text file holding the message.",
+            ),
+            click.option(
+                "--attach",
+                multiple=True,
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE",
+                help="A photo or PDF to upload with it (repeatable).",
+            ),
+            click.option(
+                "--from",
+                "list_file",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                metavar="FILE",
+                help='Several at once: a JSON list of {"claim_id", "message", "attachments"} (paths relative to FILE).',
+            ),
+            click.option(
+                "--yes", is_flag=True, help="Send without asking (the mock; a real host also needs allow_unattended)."
+            ),
+            marketplace_option,
+            site_options,
+            ledger_option,
+        ]
+    ):
+        command = decorate(command)
+    return command
+
+
+def _send(
+    app: AppContext,
+    kind: str,
+    claim_id: str | None,
+    message: str | None,
+    message_file: Path | None,
+    attach: tuple[Path, ...],
+    list_file: Path | None,
+    yes: bool,
+    marketplace: str | None,
+    base_url: str | None,
+    headed: bool | None,
+    ledger_path: Path | None,
+) -> None:
+    from rich.console import Console
+
+    from safet_filer.followup import MessageKind
+    from safet_filer.messages import from_command_line, read_list
+    from safet_filer.sending import SendOptions, send_messages
+
+    if list_file is not None and (claim_id or message or message_file or attach):
+        raise click.UsageError("--from FILE gives every message; it takes no CLAIM_ID, --message or --attach.")
+    settings = app.settings(headed=headed, ledger_path=ledger_path)
+    code = (marketplace or settings.marketplace).strip().upper()
+    _known_marketplace(settings, code)
+    if list_file is not None:
+        raw, base_dir = read_list(list_file), list_file.absolute().parent
+    elif not claim_id:
+        raise click.UsageError(f"Name the SAFE-T claim: safet-filer {kind} CLAIM_ID --message TEXT (or --from FILE).")
+    else:
+        raw, base_dir = from_command_line(claim_id, message, message_file, attach), Path.cwd()
+    options = SendOptions(
+        kind=MessageKind(kind),
+        marketplace=code,
+        base_url=(base_url or settings.market(code).base_url).rstrip("/"),
+        yes=yes,
+        headed=settings.headed,
+    )
+    sys.exit(int(send_messages(settings, options, raw, base_dir, Console())))
+
+
+@cli.command()
+@message_options
+@pass_app
+def reply(app: AppContext, **given: Any) -> None:
+    """Answer Amazon's request for information on an Awaiting seller response claim, before its Reply by date.
+
+    The message and files are checked first (every problem at once), filled into the claim's Reply form,
+    screenshotted and read back, then sent once after you say yes. A reply whose answer was not seen is looked up
+    in the claim's message thread before anything else is sent on it.
+
+    Exit status: 0 sent (or skipped by you); 1 some message failed or its outcome is unknown; 2 invalid input;
+    3 needs you.
+    """
+    _send(app, "reply", **given)
+
+
+@cli.command()
+@message_options
+@pass_app
+def appeal(app: AppContext, **given: Any) -> None:
+    """Appeal Amazon's decision on a claim (once per claim, before its Appeal by date), with new information.
+
+    Checked, filled, read back and confirmed like `reply`. The ledger refuses a second appeal of a claim and an
+    appeal after its Appeal by date before anything reaches Seller Central.
+
+    Exit status: as for `reply`.
+    """
+    _send(app, "appeal", **given)
+
+
+def _known_marketplace(settings: Settings, code: str) -> None:
+    from safet_filer.errors import InvalidInput
+
+    if code not in settings.marketplaces:
+        raise InvalidInput(
+            f'"{code}" is not a marketplace safet-filer knows.',
+            f"Use one of {', '.join(sorted(settings.marketplaces))}, or add it under [marketplaces] in the config file.",
+        )
+
+
 # -- drafting a claim list from Amazon's returns report ------------------------------------------------------------
 @cli.command()
 @click.argument("report_file", metavar="REPORT", type=click.Path(path_type=Path, dir_okay=False))

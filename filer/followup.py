@@ -296,17 +296,9 @@ class FollowUp:
         """
         today = today or date.today()
         with self.ledger.transaction():
-            site = self.site_claim(marketplace, claim_id)
-            if site is None:
-                raise LedgerError(
-                    f"SAFE-T claim {claim_id} ({marketplace}) is not in the ledger; nothing was sent.",
-                    "Run `safet-filer sync` first, so that the ledger knows its status and dates.",
-                )
+            site = self._known_site_claim(marketplace, claim_id)
             self._refuse_while_in_flight(site, kind)
-            if kind == MessageKind.APPEAL:
-                self._refuse_appeal(site, today)
-            else:
-                self._refuse_reply(site, today)
+            self._refuse(site, kind, today)
             now = now_iso()
             cursor = self.db.execute(
                 "INSERT INTO messages (marketplace, claim_id, kind, state, body, attachments, answers_change, run_id,"
@@ -325,6 +317,17 @@ class FollowUp:
                 ),
             )
         return self.message(cursor.lastrowid or 0)
+
+    def refusal(
+        self, marketplace: str, claim_id: str, kind: MessageKind, *, today: date | None = None
+    ) -> LedgerError | None:
+        """Why `begin_message` would refuse this reply or appeal now, or None when it may be sent: the same rules,
+        checked up front. A message in flight is not among them here: sending settles it first (by the thread)."""
+        try:
+            self._refuse(self._known_site_claim(marketplace, claim_id), kind, today or date.today(), in_flight=False)
+        except LedgerError as refused:
+            return refused
+        return None
 
     def message_sent(self, message_id: int, *, note: str | None = None) -> Message:
         """The site showed the message sent, right after the Send click."""
@@ -358,10 +361,12 @@ class FollowUp:
         ).fetchall()
         return [_message(r) for r in rows]
 
-    def answered(self, site: SiteClaim, kind: MessageKind) -> Message | None:
-        """The reply sent (or in flight) to the claim's current request, or its appeal: None when there is none."""
+    def answered(self, site: SiteClaim, kind: MessageKind, *, in_flight: bool = True) -> Message | None:
+        """The reply sent (or, with `in_flight`, in flight) to the claim's current request, or its appeal: None
+        when there is none."""
+        left_out = {MessageState.NOT_SENT} | (set() if in_flight else IN_FLIGHT)
         live = [m for m in self.messages(site.marketplace, site.claim_id) if m.kind == kind]
-        live = [m for m in live if m.state != MessageState.NOT_SENT]
+        live = [m for m in live if m.state not in left_out]
         if kind == MessageKind.REPLY:
             current = self._last_status_change(site.marketplace, site.claim_id)
             live = [m for m in live if m.answers_change == current]
@@ -410,18 +415,35 @@ class FollowUp:
             (marketplace, claim_id),
         ).fetchone()[0]
 
+    def _known_site_claim(self, marketplace: str, claim_id: str) -> SiteClaim:
+        site = self.site_claim(marketplace, claim_id)
+        if site is None:
+            raise LedgerError(
+                f"SAFE-T claim {claim_id} ({marketplace}) is not in the ledger; nothing was sent.",
+                "Run `safet-filer sync` first, so that the ledger knows its status and dates.",
+            )
+        return site
+
+    def _refuse(self, site: SiteClaim, kind: MessageKind, today: date, *, in_flight: bool = True) -> None:
+        """Refuse what the rules forbid; `in_flight=False` leaves out messages whose Send may have gone through."""
+        if kind == MessageKind.APPEAL:
+            self._refuse_appeal(site, today, in_flight)
+        else:
+            self._refuse_reply(site, today, in_flight)
+
     def _refuse_while_in_flight(self, site: SiteClaim, kind: MessageKind) -> None:
         for m in self.messages(site.marketplace, site.claim_id):
             if m.state in IN_FLIGHT:
                 raise LedgerError(
                     f"A {m.kind} on SAFE-T claim {site.claim_id} ({site.marketplace}) is '{m.state}': whether it "
                     f"reached Seller Central is not known, so no {kind} is sent now.",
-                    "Run `safet-filer reconcile` to read the claim's message thread first.",
+                    f"Run `safet-filer sync` or `safet-filer {kind}` again: either reads the claim's message thread "
+                    "first.",
                 )
 
-    def _refuse_appeal(self, site: SiteClaim, today: date) -> None:
+    def _refuse_appeal(self, site: SiteClaim, today: date, in_flight: bool) -> None:
         label = f"SAFE-T claim {site.claim_id} ({site.marketplace})"
-        earlier = self.answered(site, MessageKind.APPEAL)
+        earlier = self.answered(site, MessageKind.APPEAL, in_flight=in_flight)
         if earlier is not None:
             raise LedgerError(
                 f"{label} was already appealed on {earlier.created_at[:10]}; Amazon allows one appeal per claim. "
@@ -445,7 +467,7 @@ class FollowUp:
                 "Amazon accepts no appeal after that date; contact Seller Support if you have new evidence.",
             )
 
-    def _refuse_reply(self, site: SiteClaim, today: date) -> None:
+    def _refuse_reply(self, site: SiteClaim, today: date, in_flight: bool) -> None:
         label = f"SAFE-T claim {site.claim_id} ({site.marketplace})"
         if site.status != SiteStatus.AWAITING_RESPONSE:
             raise LedgerError(
@@ -458,7 +480,7 @@ class FollowUp:
                 f"The reply window of {label} closed on {site.reply_by}. Nothing was sent.",
                 "Run `safet-filer sync` to see what Amazon decided; a decision can be appealed once.",
             )
-        earlier = self.answered(site, MessageKind.REPLY)
+        earlier = self.answered(site, MessageKind.REPLY, in_flight=in_flight)
         if earlier is not None:
             raise LedgerError(
                 f"{label} was already answered on {earlier.created_at[:10]}, after Amazon asked. Nothing was sent.",
@@ -474,7 +496,7 @@ class FollowUp:
                     f"'{current.state}' in the ledger and cannot become '{to}'.",
                     "It is settled; nothing more will be sent for it."
                     if current.state not in IN_FLIGHT
-                    else "Read the claim's message thread to settle it (`safet-filer reconcile`).",
+                    else "Read the claim's message thread to settle it (`safet-filer sync`).",
                 )
             self.db.execute(
                 "UPDATE messages SET state = ?, note = coalesce(?, note), updated_at = ? WHERE id = ?",

@@ -23,7 +23,7 @@ class ClaimRecord:
     index: int
     order_id: str
     reason: str
-    state: State = State.PENDING
+    state: str = State.PENDING  # a claim's ledger State; a reply's or appeal's outcome (sent, refused, …)
     message: str = ""
     claim_id: str | None = None
     confirmed_by: str | None = None
@@ -89,7 +89,7 @@ class RunFolder:
         return report
 
 
-_STATE_COLOURS = {
+_STATE_COLOURS: dict[str, str] = {
     State.FILED: "#1e7e34",
     State.ALREADY_FILED: "#2b6cb0",
     State.INELIGIBLE: "#6b7280",
@@ -147,7 +147,7 @@ def _totals_html(records: list[ClaimRecord]) -> str:
 
 def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     esc = html.escape
-    counts: dict[State, int] = {}
+    counts: dict[str, int] = {}
     for r in records:
         counts[r.state] = counts.get(r.state, 0) + 1
     tally = " · ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items()))

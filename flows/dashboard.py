@@ -1,4 +1,4 @@
-"""The SAFE-T claims dashboard (`/safet-claims`): finding the claims already filed for an order."""
+"""The SAFE-T claims dashboard (`/safet-claims`): the claims already filed for an order, and every claim, page by page."""
 
 from __future__ import annotations
 
@@ -72,7 +72,37 @@ class Dashboard(SitePage):
                 self.STEP, f"the dashboard still lists other orders after searching for {order_id}"
             ) from None
         self.check_site()
+        return [row for row in self._rows() if row.order_id == order_id]
+
+    def every_claim(self, days: int, page_size: int = 100) -> list[FiledClaim]:
+        """Every claim the dashboard lists for the last `days` days, through every page (Next page until it is
+        disabled or gone); a claim listed on two pages (the list moved while it was read) is given once."""
+        self.goto(f"{DASHBOARD_PATH}?pageSize={page_size}&dateFilterValue={days}")
+        self.wait_for(self.search_box, self.STEP)
+        self._wait_until_listed("the claims list did not load")
+        found: dict[str, FiledClaim] = {}
+        while True:
+            rows = self._rows()
+            for row in rows:
+                found.setdefault(row.claim_id, row)
+            next_page = self.button(self.labels.next_page)
+            if not rows or not next_page.count() or not next_page.first.is_enabled():
+                return list(found.values())
+            self.click(next_page.first, self.STEP)
+            try:  # the next page has rows of its own: wait until the first one is another claim
+                expect(self.data_rows.first).not_to_contain_text(rows[0].claim_id, timeout=self.timeout_ms)
+            except AssertionError:
+                self.check_site()
+                raise StepFailed(self.STEP, "the next page of claims did not load") from None
+            self._wait_until_listed("the next page of claims did not load")
+
+    def _rows(self) -> list[FiledClaim]:
         lab = self.labels
+        try:
+            rows = table_rows(self.table)
+        except PlaywrightError as exc:
+            self.check_site()
+            raise StepFailed(self.STEP, f"could not read the claims ({first_line(exc)})") from None
         return [
             FiledClaim(
                 claim_id=row.get(lab.col_claim_id, ""),
@@ -81,8 +111,8 @@ class Dashboard(SitePage):
                 status=row.get(lab.col_status, ""),
                 reimbursement=row.get(lab.col_reimbursement, ""),
             )
-            for row in table_rows(self.table)
-            if row.get(lab.col_order_id, "") == order_id
+            for row in rows
+            if row.get(lab.col_claim_id)
         ]
 
     def _wait_until_listed(self, what: str) -> None:

@@ -26,6 +26,7 @@ class SiteLabels:
     col_status: str = "Status"
     col_reimbursement: str = "Reimbursement"
     no_claims: str = "No claims found"
+    next_page: str = "Next page"
     # wizard, every step
     next: str = "Next"
     # step "Order"
@@ -66,6 +67,24 @@ class SiteLabels:
     # result and claim pages
     submitted_heading: str = "SAFE-T claim submitted"
     claim_details_table: str = "Claim details"
+    # claim page: its details (row headers), its message thread, and the Reply and Appeal forms
+    detail_claim_id: str = "SAFE-T claim ID"
+    detail_order_id: str = "Order ID"
+    detail_status: str = "Claim status"
+    detail_amount: str = "Reimbursement amount"
+    detail_comment: str = "Amazon comment"
+    detail_reply_by: str = "Reply by"
+    detail_appeal_by: str = "Appeal by"
+    messages_list: str = "Messages"
+    message_type: str = "Type"
+    message_date: str = "Date"
+    message_text: str = "Message"
+    message_documents: str = "Supporting documents"
+    reply: str = "Reply"
+    appeal: str = "Appeal"
+    message_box: str = "Message"
+    send: str = "Send"
+    remove_file_prefix: str = "Remove "
     # eligibility answers, matched at the start of the alert text
     claim_exists: str = "A SAFE-T claim already exists for this order"
     not_eligible: str = "This order is not eligible for a SAFE-T claim"

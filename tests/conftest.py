@@ -85,7 +85,7 @@ def home(monkeypatch, tmp_path_factory, _session_cache_dir) -> Path:
 # pytest-playwright's fixtures that start Playwright or a browser.
 _BROWSER_FIXTURES = {"playwright", "browser_type", "launch_browser", "browser", "context", "new_context", "page"}
 # safet-filer's commands that open a browser (`doctor` probes its user agent, unless --browser-only).
-_BROWSER_COMMANDS = {"run", "login", "reconcile", "doctor"}
+_BROWSER_COMMANDS = {"run", "login", "reconcile", "doctor", "sync", "reply", "appeal"}
 
 
 def _slow_command(command: object) -> str | None:

@@ -205,7 +205,13 @@ class FilingRun:
     def _browser(self, base_url: str) -> AbstractContextManager[ClaimSite]:
         from safet_filer.session import BrowserSession
 
-        return BrowserSession(self.settings, base_url, headed=self.options.headed, ephemeral=self.options.dry_run)
+        return BrowserSession(
+            self.settings,
+            base_url,
+            headed=self.options.headed,
+            ephemeral=self.options.dry_run,
+            marketplace=self.marketplace,
+        )
 
     def _file_all(self, stack: ExitStack, claims: list[CheckedClaim], base_url: str) -> None:
         site = stack.enter_context(self.open_site(base_url))

@@ -16,7 +16,6 @@ from loguru import logger
 from safet_filer.errors import first_line
 from safet_filer.flows.claim_wizard import BrowserStopped, ClaimWizard, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.dashboard import Dashboard, FiledClaim
-from safet_filer.flows.labels import labels_for
 from safet_filer.flows.site import close_announcements
 from safet_filer.settings import Settings
 
@@ -26,12 +25,14 @@ SIGN_IN_WAIT_S = 15 * 60  # how long the tool waits for the person to sign in
 
 
 class BrowserSession:
-    def __init__(self, settings: Settings, base_url: str, *, headed: bool, ephemeral: bool):
+    def __init__(
+        self, settings: Settings, base_url: str, *, headed: bool, ephemeral: bool, marketplace: str | None = None
+    ):
         self.settings = settings
         self.base_url = base_url
         self.headed = headed or settings.headed
         self.ephemeral = ephemeral  # a fresh throw-away profile (dry runs), else the signed-in profile
-        self.labels = labels_for("en")
+        self.labels = settings.site_labels(marketplace)  # the course puts words learned during the run in here
         self._playwright: Any = None
         self._browser: Any = None
         self.context: Any = None

@@ -26,7 +26,7 @@ from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedIte
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.read_back import compare
 from safet_filer.reconcile import DashboardSite, reconcile, repeat_step
-from safet_filer.report import ClaimRecord, RunFolder
+from safet_filer.report import ClaimRecord, FailureEvidence, RunFolder
 from safet_filer.settings import Settings
 
 T = TypeVar("T")
@@ -49,7 +49,7 @@ class ClaimSite(DashboardSite, Protocol):
 
     def screenshot(self) -> bytes: ...
 
-    def failure_evidence(self) -> tuple[bytes | None, str | None]: ...
+    def failure_evidence(self) -> FailureEvidence: ...
 
     def trace_start(self, title: str) -> None: ...
 
@@ -361,8 +361,7 @@ class ClaimCourse(StepReport):
         self._move(State.FAILED, message=message)
 
     def _keep_failure(self) -> None:
-        screenshot, html = self.site.failure_evidence()
-        self.ctx.folder.keep_failure(self.record, screenshot, html)
+        self.ctx.folder.keep_failure(self.record, self.site.failure_evidence())
 
     def _show(self, entry: Entry) -> None:
         """The claim's record in the report, as the ledger now has it."""

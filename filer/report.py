@@ -27,8 +27,17 @@ class ClaimRecord:
     confirmed_by: str | None = None
     deadline: str | None = None
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
-    evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
+    evidence: list[str] = field(default_factory=list)  # failure.png, failure.html, failure.aria.yml, trace.zip
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
+
+
+@dataclass(frozen=True)
+class FailureEvidence:
+    """What is kept of the page where a claim failed; each part is None when it could not be taken."""
+
+    screenshot: bytes | None = None  # the full page
+    html: str | None = None
+    aria: str | None = None  # Playwright's ARIA snapshot: every role and accessible name the page offers
 
 
 class RunFolder:
@@ -59,9 +68,10 @@ class RunFolder:
         record.screenshots.append(str(target.relative_to(self.path)))
         return target
 
-    def keep_failure(self, record: ClaimRecord, screenshot: bytes | None, html: str | None) -> None:
-        """The full-page screenshot and HTML of the page where a claim failed, whichever could be taken."""
-        for name, content in (("failure.png", screenshot), ("failure.html", html)):
+    def keep_failure(self, record: ClaimRecord, evidence: FailureEvidence) -> None:
+        """The screenshot, HTML and ARIA snapshot of the page where a claim failed, whichever could be taken."""
+        kept = (("failure.png", evidence.screenshot), ("failure.html", evidence.html), ("failure.aria.yml", evidence.aria))
+        for name, content in kept:
             if content is not None:
                 target = self.claim_dir(record) / name
                 write_private_file(target, content)

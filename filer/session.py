@@ -17,11 +17,13 @@ from safet_filer.errors import first_line
 from safet_filer.flows.claim_wizard import BrowserStopped, ClaimWizard, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.dashboard import Dashboard, FiledClaim
 from safet_filer.flows.site import close_announcements
+from safet_filer.report import FailureEvidence
 from safet_filer.settings import Settings
 
 T = TypeVar("T")
 
 SIGN_IN_WAIT_S = 15 * 60  # how long the tool waits for the person to sign in
+EVIDENCE_TIMEOUT_MS = 5000  # evidence of a failed step is taken as the page is, without waiting for it
 
 
 class BrowserSession:
@@ -124,17 +126,17 @@ class BrowserSession:
     def screenshot(self) -> bytes:
         return self._answering(lambda: self.page.screenshot(full_page=True))
 
-    def failure_evidence(self) -> tuple[bytes | None, str | None]:
-        """A full-page screenshot and the HTML of the page as it is now, each None when it cannot be taken."""
+    def failure_evidence(self) -> FailureEvidence:
+        """A full-page screenshot, the HTML and the ARIA snapshot of the page as it is now (what a flow could have
+        found there by role and name), each None when it cannot be taken."""
         if self.page is None:
-            return None, None
-        shots: list[Any] = []
-        for take in (lambda: self.page.screenshot(full_page=True), lambda: self.page.content()):
-            try:
-                shots.append(take())
-            except Exception:  # the page may be gone (crash); keep what can be kept
-                shots.append(None)
-        return shots[0], shots[1]
+            return FailureEvidence()
+        page = self.page
+        return FailureEvidence(
+            screenshot=_or_none(lambda: page.screenshot(full_page=True)),
+            html=_or_none(page.content),
+            aria=_or_none(lambda: page.aria_snapshot(timeout=EVIDENCE_TIMEOUT_MS)),
+        )
 
     def _page_args(self) -> tuple[Any, Any, str, float]:
         return (self.page, self.labels, self.base_url, self.settings.step_timeout_s * 1000)
@@ -163,6 +165,13 @@ class BrowserSession:
                 self.context.tracing.stop_chunk()
         except Exception as exc:
             logger.debug("Could not stop the trace chunk: {}", exc)
+
+
+def _or_none(take: Callable[[], T]) -> T | None:
+    try:
+        return take()
+    except Exception:  # noqa: BLE001  the page may be gone (a crash): keep what can be kept
+        return None
 
 
 def sign_in(settings: Settings, base_url: str, console: Any) -> None:

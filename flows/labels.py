@@ -106,6 +106,11 @@ def same_words(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
+def label_of(labels: SiteLabels, word: str) -> str | None:
+    """The name of the first label whose word is `word` (the field a person may teach a new word for), if any."""
+    return next((name for name in LABEL_NAMES if getattr(labels, name) == word), None)
+
+
 def labels_for(language: str, overrides: Mapping[str, Any] | None = None) -> SiteLabels:
     """The labels of a site language (its table must exist: see `LABELS`), with the person's `overrides` over it:
     {label name: word}, a list of words for the tuple labels, {code: text} for `reasons` and `sub_reasons`

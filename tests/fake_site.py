@@ -28,6 +28,7 @@ from safet_filer.flows.labels import labels_for
 from safet_filer.flows.site import AutomationRestricted, SignInRequired, SiteError, StepFailed
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review, ReviewedItem
 from safet_filer.ledger import Entry, Ledger
+from safet_filer.report import FailureEvidence
 from safet_filer.run import FilingRun, RunOptions
 from safet_filer.settings import load_settings
 
@@ -207,8 +208,10 @@ class FakeSite:
         self._check_alive()
         return png_bytes(5)
 
-    def failure_evidence(self) -> tuple[bytes | None, str | None]:
-        return (png_bytes(6), "<html><body>the failed page</body></html>") if self._alive else (None, None)
+    def failure_evidence(self) -> FailureEvidence:
+        if not self._alive:
+            return FailureEvidence()
+        return FailureEvidence(png_bytes(6), "<html><body>the failed page</body></html>", '- button "Cancel"\n')
 
     def alive(self) -> bool:
         return self._alive

@@ -252,6 +252,7 @@ def run(
         yes=yes,
         headed=settings.headed,
         ledger_path=ledger_path,
+        config_file=app.config_file,
     )
     sys.exit(int(FilingRun(settings, options, Console(stderr=False)).execute()))
 

@@ -21,13 +21,22 @@ from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
 from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.labels import SiteLabels
-from safet_filer.flows.site import AutomationRestricted, LeftSite, SignInRequired, SiteError, StepFailed
+from safet_filer.flows.picker import PickedElement
+from safet_filer.flows.site import (
+    AutomationRestricted,
+    ElementMissing,
+    LeftSite,
+    SignInRequired,
+    SiteError,
+    StepFailed,
+)
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.read_back import compare
 from safet_filer.reconcile import DashboardSite, reconcile, repeat_step
 from safet_filer.report import ClaimRecord, FailureEvidence, RunFolder
 from safet_filer.settings import Settings
+from safet_filer.teach import how_to_teach
 
 T = TypeVar("T")
 
@@ -51,6 +60,8 @@ class ClaimSite(DashboardSite, Protocol):
 
     def failure_evidence(self) -> FailureEvidence: ...
 
+    def pick(self, timeout_s: float) -> PickedElement | None: ...  # the person's next click in the window
+
     def trace_start(self, title: str) -> None: ...
 
     def trace_stop(self, keep_at: Path | None) -> None: ...
@@ -72,6 +83,9 @@ class CourseContext:
     step: Callable[[str], None]  # a step begins: a safe point to stop at after Ctrl-C, news for the progress display
     with_person: Callable[[], AbstractContextManager[None]]  # the person reads or acts: display held, Ctrl-C stops
     tell: Callable[[str], None]  # a line for the person at the terminal
+    # the person shows the element a step could not find (headed, at a terminal): the labels with its word, or None
+    learn: Callable[[ElementMissing, str], SiteLabels | None] | None = None
+    config_file: Path | None = None  # the settings file given with --config (named in the failure's hint)
 
 
 class ClaimProblem(Exception):
@@ -92,6 +106,7 @@ class ClaimCourse(StepReport):
         self.key = (context.marketplace, checked.order_id)
         self.log = logger.bind(order_id=checked.order_id, claim=checked.index)
         self.shots: dict[str, Path] = {}
+        self.asked_to_show: set[str] = set()  # labels the person was asked to show, once each per claim
 
     # -- the claim's whole course ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -125,7 +140,7 @@ class ClaimCourse(StepReport):
         try:
             if self._until_signed_in(self._settled_by_reconciling):
                 return
-            filled = self._until_signed_in(lambda: self._retrying(self._fill_once))
+            filled = self._until_signed_in(lambda: self._retrying(self._fill_taught))
             if filled.review is None:
                 self._record_refusal(filled.eligibility)
                 return
@@ -149,7 +164,12 @@ class ClaimCourse(StepReport):
             if not self.site.alive():  # the step failed because the browser died under it
                 self._browser_crashed(exc.message)
                 return
-            self._fail(f"Could not {exc.step}: {exc.message}. The claim was not submitted; run again to retry it.")
+            taught = (
+                f" {how_to_teach(exc, self.ctx.config_file)}" if isinstance(exc, ElementMissing) and exc.label else ""
+            )
+            self._fail(
+                f"Could not {exc.step}: {exc.message}. The claim was not submitted; run again to retry it.{taught}"
+            )
         except LeftSite as exc:
             self._fail(f"{exc} Nothing more was typed; the claim was not submitted.")
         except AutomationRestricted as exc:
@@ -186,6 +206,21 @@ class ClaimCourse(StepReport):
                 return action()
             except SignInRequired as exc:
                 self._wait_for_sign_in(exc)
+
+    def _fill_taught(self) -> FilledClaim:
+        """Fill once; when a step cannot find what a label names and the person can show it, fill again with the
+        word learned from their click (nothing had been submitted). Each label is asked for once per claim."""
+        while True:
+            try:
+                return self._fill_once()
+            except ElementMissing as missing:
+                if self.ctx.learn is None or missing.label is None or missing.label in self.asked_to_show:
+                    raise
+                self.asked_to_show.add(missing.label)
+                labels = self.ctx.learn(missing, self.checked.label)
+                if labels is None:
+                    raise
+                self.site.labels = labels
 
     def _fill_once(self) -> FilledClaim:
         self.record.screenshots.clear()

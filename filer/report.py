@@ -70,7 +70,11 @@ class RunFolder:
 
     def keep_failure(self, record: ClaimRecord, evidence: FailureEvidence) -> None:
         """The screenshot, HTML and ARIA snapshot of the page where a claim failed, whichever could be taken."""
-        kept = (("failure.png", evidence.screenshot), ("failure.html", evidence.html), ("failure.aria.yml", evidence.aria))
+        kept = (
+            ("failure.png", evidence.screenshot),
+            ("failure.html", evidence.html),
+            ("failure.aria.yml", evidence.aria),
+        )
         for name, content in kept:
             if content is not None:
                 target = self.claim_dir(record) / name

@@ -16,6 +16,7 @@ from loguru import logger
 from safet_filer.errors import first_line
 from safet_filer.flows.claim_wizard import BrowserStopped, ClaimWizard, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.dashboard import Dashboard, FiledClaim
+from safet_filer.flows.picker import PickedElement, pick_element
 from safet_filer.flows.site import close_announcements
 from safet_filer.report import FailureEvidence
 from safet_filer.settings import Settings
@@ -122,6 +123,11 @@ class BrowserSession:
         except PlaywrightError as exc:
             raise BrowserStopped(first_line(exc)) from None
         return True
+
+    def pick(self, timeout_s: float) -> PickedElement | None:
+        """The element of the person's next click in the window (the page does not act on it); None in time."""
+        self._answering(self.page.bring_to_front)
+        return self._answering(lambda: pick_element(self.page, timeout_s * 1000))
 
     def screenshot(self) -> bytes:
         return self._answering(lambda: self.page.screenshot(full_page=True))

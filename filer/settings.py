@@ -193,6 +193,11 @@ def config_file_path(config_file: Path | None) -> Path | None:
     return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
 
 
+def writable_config_file(config_file: Path | None) -> Path:
+    """The settings file that the person's choices go to: the one given with --config, else the default one."""
+    return config_file or DEFAULT_CONFIG_FILE
+
+
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Settings from every source; `overrides` are the command-line options that were given (None = not given)."""
     given = {key: value for key, value in overrides.items() if value is not None}

@@ -108,7 +108,8 @@ def same_words(a: str, b: str) -> bool:
 
 def label_of(labels: SiteLabels, word: str) -> str | None:
     """The name of the first label whose word is `word` (the field a person may teach a new word for), if any."""
-    return next((name for name in LABEL_NAMES if getattr(labels, name) == word), None)
+    words = ((name, getattr(labels, name)) for name in LABEL_NAMES)
+    return next((name for name, value in words if isinstance(value, str) and same_words(value, word)), None)
 
 
 def labels_for(language: str, overrides: Mapping[str, Any] | None = None) -> SiteLabels:

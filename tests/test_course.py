@@ -120,7 +120,12 @@ def test_a_review_that_differs_from_the_claim_blocks_the_submit_and_keeps_the_ev
     assert "the description differs from the claim's" in ledger_entries()[order_id(1)].message
     assert states(order_id(1)) == [State.FAILED]
     (record,) = json.loads((done.folder / "summary.json").read_text())["claims"]
-    assert sorted(e.rsplit("/", 1)[1] for e in record["evidence"]) == ["failure.aria.yml", "failure.html", "failure.png", "trace.zip"]
+    assert sorted(e.rsplit("/", 1)[1] for e in record["evidence"]) == [
+        "failure.aria.yml",
+        "failure.html",
+        "failure.png",
+        "trace.zip",
+    ]
 
 
 # -- the person ----------------------------------------------------------------------------------------------------------

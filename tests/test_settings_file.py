@@ -36,7 +36,9 @@ def test_a_file_without_labels_gets_a_labels_table_and_keeps_everything_else(tmp
 
 def test_an_existing_label_is_replaced_whatever_its_case_and_the_others_stay(tmp_path):
     path = tmp_path / "config.toml"
-    path.write_text('[labels]\nCheck_Eligibility = "Old word"\nnext = "Continue"\n\n[labels.reasons]\nADMGD = "Damaged"\n')
+    path.write_text(
+        '[labels]\nCheck_Eligibility = "Old word"\nnext = "Continue"\n\n[labels.reasons]\nADMGD = "Damaged"\n'
+    )
     save_label(path, "check_eligibility", "Verify order")
     data = tomllib.loads(path.read_text())
     assert data["labels"] == {"check_eligibility": "Verify order", "next": "Continue", "reasons": {"ADMGD": "Damaged"}}

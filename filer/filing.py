@@ -60,7 +60,7 @@ class ClaimSite(DashboardSite, Protocol):
 
     def failure_evidence(self) -> FailureEvidence: ...
 
-    def pick(self, timeout_s: float) -> PickedElement | None: ...  # the person's next click in the window
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None: ...  # the next click
 
     def trace_start(self, title: str) -> None: ...
 

@@ -124,10 +124,11 @@ class BrowserSession:
             raise BrowserStopped(first_line(exc)) from None
         return True
 
-    def pick(self, timeout_s: float) -> PickedElement | None:
-        """The element of the person's next click in the window (the page does not act on it); None in time."""
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None:
+        """The element of the person's next click in the window (the page does not act on it), or None when none
+        came within `timeout_s`; `armed` is called once the click would be caught."""
         self._answering(self.page.bring_to_front)
-        return self._answering(lambda: pick_element(self.page, timeout_s * 1000))
+        return self._answering(lambda: pick_element(self.page, timeout_s * 1000, armed))
 
     def screenshot(self) -> bytes:
         return self._answering(lambda: self.page.screenshot(full_page=True))

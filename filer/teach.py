@@ -4,6 +4,7 @@ person's settings file and uses it at once (the claim's fill is repeated: nothin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -27,7 +28,7 @@ TRIES = 2  # a click on the wrong kind of element is explained and asked again o
 class PickingSite(Protocol):
     headed: bool
 
-    def pick(self, timeout_s: float) -> PickedElement | None: ...
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None: ...
 
 
 def how_to_teach(missing: ElementMissing, config_file: Path | None) -> str:
@@ -89,11 +90,11 @@ class Teacher:
 
     def _pick(self, missing: ElementMissing) -> PickedElement | None:
         for attempt in range(1, TRIES + 1):
-            self.tell(
+            ask = (
                 f"Click the {missing.role} that does '{missing.name}' in the browser window (the page will not act "
                 f"on that click; it only shows the tool what to look for). Waiting up to {PICK_WAIT_S // 60} minutes…"
             )
-            picked = self.site.pick(PICK_WAIT_S)
+            picked = self.site.pick(PICK_WAIT_S, functools.partial(self.tell, ask))
             if picked is None:
                 self.tell(f"No click came within {PICK_WAIT_S // 60} minutes.")
                 return None

@@ -3,6 +3,7 @@ the role and accessible name of the control clicked are read from its ARIA snaps
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Page
@@ -47,9 +48,11 @@ class PickedElement:
     name: str  # its accessible name, "" when it has none
 
 
-def pick_element(page: Page, timeout_ms: float) -> PickedElement | None:
-    """Wait for the person's next click in `page` and return what they clicked; None when no click came in time."""
+def pick_element(page: Page, timeout_ms: float, armed: Callable[[], None]) -> PickedElement | None:
+    """Wait for the person's next click in `page` and return what they clicked; None when no click came in time.
+    `armed` is called once the click would be caught (the moment to ask the person for it)."""
     page.evaluate(_LISTEN, MARK)
+    armed()
     try:
         page.wait_for_function("() => window.__safetPicked === true", timeout=timeout_ms, polling=200)
     except PlaywrightTimeout:

@@ -210,9 +210,10 @@ class FakeSite:
         self.sign_in_waits += 1
         return self.person_signs_in
 
-    def pick(self, timeout_s: float) -> PickedElement | None:
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None:
         self._check_alive()
         self.asked.append("pick")
+        armed()
         return self.clicks.pop(0) if self.clicks else None  # no click: the wait ran out
 
     def screenshot(self) -> bytes:

@@ -332,7 +332,18 @@ class ClaimCourse(StepReport):
         if claim_id is None:  # unknown whether it went through, and recorded so; or filed by a second course
             return
         self._move(State.FILED, claim_id=claim_id, message=f"Filed as SAFE-T claim {claim_id}.")
-        self.shot("result", self.site.screenshot())
+        self._shoot_result()
+
+    def _shoot_result(self) -> None:
+        """The result's screenshot is evidence only: one that cannot be taken is noted, never the claim's outcome."""
+        try:
+            self.shot("result", self.site.screenshot())
+        except (SiteError, OSError) as exc:
+            note = f"The result's screenshot could not be taken ({exc}); the claim is filed all the same."
+            self.record.message = f"{self.record.message} {note}"
+            self.log.warning("{}: {}", self.checked.label, note)
+            if not self.site.alive():  # the browser went with it: the next claim gets a new one
+                self.site.restart()
 
     def _submit_once(self) -> str | None:
         """Press Submit once, committing `submitting` just before; the claim ID, or None when the result is unknown.

@@ -5,7 +5,7 @@ the wizard's review page for the claim being filled. Faults are scripted by the 
 
     "dashboard"  the dashboard look-up                 "fill"    in the middle of filling (after eligibility)
     "policy"     on the review page, before Submit     "press"   Submit pressed, nothing stored
-    "result"     the claim stored, its answer lost
+    "result"     the claim stored, its answer lost     "shot"    the result's screenshot, after it was filed
 
 with the error the real site's flows raise there (`signs_in`, `restricted`, `crash`, `times_out`, `step_fails`).
 """
@@ -34,7 +34,7 @@ from safet_filer.run import FilingRun, RunOptions
 from safet_filer.settings import load_settings
 
 SITE_URL = "http://127.0.0.1:8999"  # loopback: --yes is honoured and no pacing, as against the mock
-MOMENTS = ("dashboard", "fill", "policy", "press", "result")
+MOMENTS = ("dashboard", "fill", "policy", "press", "result", "shot")
 LABELS = labels_for("en")
 
 
@@ -218,6 +218,7 @@ class FakeSite:
 
     def screenshot(self) -> bytes:
         self._check_alive()
+        self._strike("shot", self.submissions[-1]["order_id"] if self.submissions else "")  # the result's shot
         return png_bytes(5)
 
     def failure_evidence(self) -> FailureEvidence:

@@ -35,7 +35,7 @@ from safet_filer.ledger import DONE, NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.read_back import compare
 from safet_filer.reconcile import DashboardSite, reconcile, repeat_step
 from safet_filer.report import ClaimRecord, FailureEvidence, RunFolder
-from safet_filer.settings import Settings
+from safet_filer.settings import Settings, minutes
 from safet_filer.teach import how_to_teach
 
 T = TypeVar("T")
@@ -296,7 +296,7 @@ class ClaimCourse(StepReport):
             )
             if not self.site.wait_until_signed_in():
                 raise NeedsPerson(
-                    "Nobody finished signing in within 15 minutes.",
+                    f"Nobody finished signing in within {minutes(self.ctx.settings.sign_in_timeout_s)}.",
                     "Run `safet-filer login` to sign in, then run the same command again.",
                 )
             self.ctx.tell("Signed in; going on with the same claim.")

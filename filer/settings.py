@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     navigation_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a page to load")
     step_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a wizard step to answer")
     submit_timeout_s: float = Field(default=60, gt=0, description="Longest wait for the result after Submit")
+    sign_in_timeout_s: float = Field(
+        default=15 * 60, gt=0, description="Longest wait for the person to sign in in the window (login, headed runs)"
+    )
     retries: int = Field(default=3, ge=1, description="Attempts for steps that are safe to repeat")
     retry_wait_s: float = Field(
         default=0.5, ge=0, description="First wait before repeating a step; it grows, with jitter, up to 16 times"
@@ -191,6 +194,13 @@ def config_file_path(config_file: Path | None) -> Path | None:
             )
         return config_file
     return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def minutes(seconds: float) -> str:
+    """A wait as the person reads it: "15 minutes", "1 minute", "30 seconds"."""
+    if seconds < 60:
+        return f"{seconds:g} second{'' if seconds == 1 else 's'}"
+    return f"{seconds / 60:g} minute{'' if seconds == 60 else 's'}"
 
 
 def writable_config_file(config_file: Path | None) -> Path:

@@ -29,6 +29,9 @@ class ClaimRecord:
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
     evidence: list[str] = field(default_factory=list)  # failure.png, failure.html, failure.aria.yml, trace.zip
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
+    # what the wizard found at each step, in order: {"step", "state" (what the page was recognised as), "elements":
+    # [{"role", "label" (the SiteLabels field), "name", "matched" (the name found on the page; None: missing)}]}
+    steps_seen: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -129,12 +132,38 @@ def _reviewed_html(reviewed: dict[str, Any] | None) -> str:
 </details>"""
 
 
+def _steps_seen_html(steps: list[dict[str, Any]], *, open_: bool) -> str:
+    """Per step: what the page was recognised as, and each element looked for with what it matched."""
+    if not steps:
+        return ""
+    esc = html.escape
+    rows = []
+    for seen in steps:
+        elements = seen.get("elements") or []
+        found = "".join(
+            f'<li class="{"found" if e.get("matched") else "missing"}">{esc(str(e.get("role", "")))} '
+            f"'{esc(str(e.get('name', '')))}'"
+            + (f' <span class="label">{esc(str(e["label"]))}</span>' if e.get("label") else "")
+            + (f" → '{esc(str(e['matched']))}'" if e.get("matched") else " → <b>missing</b>")
+            + "</li>"
+            for e in elements
+        )
+        rows.append(
+            f"<tr><td>{esc(str(seen.get('step', '')))}</td><td>{esc(str(seen.get('state') or '—'))}</td>"
+            f"<td><ul>{found or '<li>nothing looked for</li>'}</ul></td></tr>"
+        )
+    return f"""<details class="steps"{" open" if open_ else ""}><summary>What each step found</summary>
+  <table><tr><th>Step</th><th>Recognised as</th><th>Looked for → found</th></tr>{"".join(rows)}</table>
+</details>"""
+
+
 def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     esc = html.escape
     counts: dict[State, int] = {}
     for r in records:
         counts[r.state] = counts.get(r.state, 0) + 1
     tally = " · ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items()))
+    rehearsal = str(meta.get("mode", "")).startswith("rehearsal")  # first contact with a site: show what was found
     rows = []
     for r in records:
         shots = "".join(
@@ -155,6 +184,7 @@ def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     <dt>Message</dt><dd>{esc(r.message or "—")}</dd>
   </dl>
   {_reviewed_html(r.reviewed)}
+  {_steps_seen_html(r.steps_seen, open_=rehearsal or r.state in (State.FAILED, State.UNKNOWN))}
   {f'<p class="evidence">Failure evidence: {evidence}</p>' if evidence else ""}
   <div class="shots">{shots or '<p class="none">No screenshots.</p>'}</div>
 </section>"""
@@ -181,6 +211,9 @@ text-decoration:none;color:#374151;font-size:12px}}
 .reviewed{{margin:0 0 12px}} .reviewed summary{{cursor:pointer;color:#374151}}
 .reviewed table{{border-collapse:collapse;margin:8px 0}}
 .reviewed td,.reviewed th{{border:1px solid #e5e7eb;padding:3px 8px;text-align:left}}
+.steps{{margin:0 0 12px}} .steps summary{{cursor:pointer;color:#374151}} .steps table{{border-collapse:collapse;margin:8px 0}}
+.steps td,.steps th{{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}}
+.steps ul{{margin:0;padding-left:16px}} .steps .missing{{color:#b91c1c}} .steps .label{{color:#6b7280;font-size:12px}}
 </style></head>
 <body><main>
 <h1>{esc(title)}</h1>

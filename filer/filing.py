@@ -22,14 +22,7 @@ from safet_filer.errors import NeedsPerson
 from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.picker import PickedElement
-from safet_filer.flows.site import (
-    AutomationRestricted,
-    ElementMissing,
-    LeftSite,
-    SignInRequired,
-    SiteError,
-    StepFailed,
-)
+from safet_filer.flows.site import AutomationRestricted, ElementMissing, LeftSite, SignInRequired, SiteError, StepFailed
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.read_back import compare

@@ -68,6 +68,8 @@ class Teacher:
         """Ask the person to click what `missing` names; the labels with the word learned, or None when they
         declined, clicked nothing in time, clicked the wrong kind of element twice, or kept the word unsaved."""
         assert missing.label is not None, "only a labelled element can be taught"
+        if not isinstance(getattr(self.settings.site_labels(self.marketplace), missing.label, None), str):
+            return None  # a list or table of words (sign-in boxes, reason texts) is set in [labels] by hand
         with self.with_person():
             offered = ", ".join(missing.offered) or "none"
             self.tell(

@@ -12,6 +12,7 @@ from runs import claim, order_id, write_claims
 
 from safet_filer.errors import ExitStatus
 from safet_filer.flows.picker import PickedElement
+from safet_filer.flows.site import ElementMissing
 from safet_filer.ledger import State
 from safet_filer.settings import DEFAULT_CONFIG_FILE, load_settings
 
@@ -116,3 +117,14 @@ def test_no_click_in_time_leaves_the_claim_failed(tmp_path, monkeypatch):
     assert done.status == ExitStatus.CLAIM_FAILED, done.output
     assert "No click came within 5 minutes." in done.output
     assert MISSING in ledger_entries()[order_id(1)].message
+
+
+def test_a_table_label_such_as_a_reason_text_is_not_taught_by_a_click(tmp_path, monkeypatch):
+    path, site = two_claims(tmp_path)
+    site.renamed = {}
+    site.fail(
+        "fill", lambda: ElementMissing("choose reasons", "option", "Item returned damaged or used", "reasons", [])
+    )
+    done = run_on(site, path, answers="y\ny\n", yes=True, monkeypatch=monkeypatch, only=(order_id(1),))
+    assert done.status == ExitStatus.CLAIM_FAILED, done.output
+    assert "Show the tool" not in done.output and "pick" not in site.asked

@@ -150,11 +150,12 @@ def config_command(app: AppContext, as_json: bool, marketplace: str | None) -> N
     Sources, highest first: command line, environment (SAFET_*), .env, config file, default.
     """
     from safet_filer import config_view
-    from safet_filer.settings import config_file_path, setting_sources
+    from safet_filer.settings import config_file_path, label_sources, setting_sources
 
     settings = app.settings(marketplace=marketplace)
     sources = setting_sources(app.config_file, marketplace=marketplace)
-    info = config_view.settings_as_dict(settings, sources, config_file_path(app.config_file))
+    labels = label_sources(app.config_file, marketplace=marketplace)
+    info = config_view.settings_as_dict(settings, sources, config_file_path(app.config_file), labels)
     if as_json:
         _echo_json(info)
     else:
@@ -251,6 +252,7 @@ def run(
         yes=yes,
         headed=settings.headed,
         ledger_path=ledger_path,
+        config_file=app.config_file,
     )
     sys.exit(int(FilingRun(settings, options, Console(stderr=False)).execute()))
 

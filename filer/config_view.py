@@ -8,18 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safet_filer.flows.labels import LABEL_NAMES
 from safet_filer.settings import DEFAULT_MARKETPLACES, Marketplace, Settings
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-def settings_as_dict(settings: Settings, sources: dict[str, str], config_file: Path | None) -> dict[str, Any]:
-    """Every setting with its effective value and where it came from; marketplaces one by one."""
+def settings_as_dict(
+    settings: Settings, sources: dict[str, str], config_file: Path | None, label_sources: dict[str, str]
+) -> dict[str, Any]:
+    """Every setting with its effective value and where it came from; marketplaces one by one, then the labels of
+    the default marketplace one by one (`label_sources` says which ones a source overrides)."""
     values = settings.model_dump(mode="json")
     result: dict[str, Any] = {"config_file": str(config_file) if config_file else None, "settings": {}}
     for name, value in values.items():
-        if name == "marketplaces":
+        if name in ("marketplaces", "labels"):
             continue
         result["settings"][name] = {"value": value, "source": sources.get(name, "default")}
     markets: dict[str, Any] = {}
@@ -31,6 +35,24 @@ def settings_as_dict(settings: Settings, sources: dict[str, str], config_file: P
             "source": "default" if unchanged else sources.get("marketplaces", "default"),
         }
     result["marketplaces"] = markets
+    result["labels"] = labels_as_dict(settings, label_sources)
+    return result
+
+
+def labels_as_dict(settings: Settings, sources: dict[str, str]) -> dict[str, Any]:
+    """{label: {value, source}} for the default marketplace, a table label's entries as `reasons.ADMGD`."""
+    language = settings.market().language
+    labels = settings.site_labels()
+    built_in = f"built-in ({language})"
+    result: dict[str, Any] = {}
+    for name in LABEL_NAMES:
+        value = getattr(labels, name)
+        if isinstance(value, dict):
+            for code, text in value.items():
+                result[f"{name}.{code}"] = {"value": text, "source": sources.get(f"{name}.{code}", built_in)}
+        else:
+            shown = list(value) if isinstance(value, tuple) else value
+            result[name] = {"value": shown, "source": sources.get(name, built_in)}
     return result
 
 
@@ -47,6 +69,8 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
 
     def source_text(source: str) -> Text:
         # The config file's path is on the first line; the table names only the kind of source.
+        if source.startswith("built-in"):
+            return Text(source, style="dim")
         short = source.split(" (", 1)[0]
         return Text(short, style="dim") if short == "default" else Text(short, style="bold cyan")
 
@@ -72,8 +96,10 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
     console.print(table)
 
     markets = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
-    for heading in ("Code", "Host", "Window", "Wait", "Chars", "Files", "MB", "Source"):
-        markets.add_column(heading, justify="left" if heading in ("Code", "Host", "Source") else "right", no_wrap=True)
+    for heading in ("Code", "Host", "Window", "Wait", "Chars", "Files", "MB", "Language", "Source"):
+        markets.add_column(
+            heading, justify="left" if heading in ("Code", "Host", "Language", "Source") else "right", no_wrap=True
+        )
     for code, entry in info["marketplaces"].items():
         m = entry["value"]
         markets.add_row(
@@ -84,6 +110,7 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
             f"{m['description_limit']:,}",
             str(m["max_attachments"]),
             f"{m['max_attachment_mb']:g}",
+            m["language"],
             source_text(entry["source"]),
         )
     console.print(Text("Marketplaces", style="bold"))
@@ -96,3 +123,12 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
             style="dim",
         )
     )
+    labels = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    labels.add_column("Label", no_wrap=True)
+    labels.add_column("The site's word", overflow="fold")
+    labels.add_column("Source", no_wrap=True)
+    for name, entry in info["labels"].items():
+        value = entry["value"]
+        labels.add_row(name, ", ".join(value) if isinstance(value, list) else value, source_text(entry["source"]))
+    console.print(Text("Labels (the words looked for on the default marketplace's pages)", style="bold"))
+    console.print(labels)

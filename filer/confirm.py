@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -78,6 +79,19 @@ class Confirmer:
             if decision:
                 return decision
             self.console.print("Please answer y (submit), s (skip this claim) or q (stop the run).")
+
+    def agrees(self, question: str) -> bool:
+        """A yes/no question at the terminal (never answered by --yes, which is for submits); no input is no."""
+        while True:
+            try:
+                answer = self.console.input(f"[bold]{escape(question)}[/bold] [green]y[/green]es / [red]n[/red]o: ")
+            except EOFError:
+                return False
+            if answer.strip().lower() in ("y", "yes"):
+                return True
+            if answer.strip().lower() in ("n", "no"):
+                return False
+            self.console.print("Please answer y or n.")
 
 
 def render(p: Proposal) -> Panel:

@@ -21,13 +21,15 @@ from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
 from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.labels import SiteLabels
-from safet_filer.flows.site import AutomationRestricted, LeftSite, SignInRequired, SiteError, StepFailed
+from safet_filer.flows.picker import PickedElement
+from safet_filer.flows.site import AutomationRestricted, ElementMissing, LeftSite, SignInRequired, SiteError, StepFailed
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, Entry, Ledger, State
 from safet_filer.read_back import compare
 from safet_filer.reconcile import DashboardSite, reconcile, repeat_step
-from safet_filer.report import ClaimRecord, RunFolder
-from safet_filer.settings import Settings
+from safet_filer.report import ClaimRecord, FailureEvidence, RunFolder
+from safet_filer.settings import Settings, minutes
+from safet_filer.teach import how_to_teach
 
 T = TypeVar("T")
 
@@ -49,7 +51,9 @@ class ClaimSite(DashboardSite, Protocol):
 
     def screenshot(self) -> bytes: ...
 
-    def failure_evidence(self) -> tuple[bytes | None, str | None]: ...
+    def failure_evidence(self) -> FailureEvidence: ...
+
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None: ...  # the next click
 
     def trace_start(self, title: str) -> None: ...
 
@@ -72,6 +76,9 @@ class CourseContext:
     step: Callable[[str], None]  # a step begins: a safe point to stop at after Ctrl-C, news for the progress display
     with_person: Callable[[], AbstractContextManager[None]]  # the person reads or acts: display held, Ctrl-C stops
     tell: Callable[[str], None]  # a line for the person at the terminal
+    # the person shows the element a step could not find (headed, at a terminal): the labels with its word, or None
+    learn: Callable[[ElementMissing, str], SiteLabels | None] | None = None
+    config_file: Path | None = None  # the settings file given with --config (named in the failure's hint)
 
 
 class ClaimProblem(Exception):
@@ -92,6 +99,7 @@ class ClaimCourse(StepReport):
         self.key = (context.marketplace, checked.order_id)
         self.log = logger.bind(order_id=checked.order_id, claim=checked.index)
         self.shots: dict[str, Path] = {}
+        self.asked_to_show: set[str] = set()  # labels the person was asked to show, once each per claim
 
     # -- the claim's whole course ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -125,7 +133,7 @@ class ClaimCourse(StepReport):
         try:
             if self._until_signed_in(self._settled_by_reconciling):
                 return
-            filled = self._until_signed_in(lambda: self._retrying(self._fill_once))
+            filled = self._until_signed_in(lambda: self._retrying(self._fill_taught))
             if filled.review is None:
                 self._record_refusal(filled.eligibility)
                 return
@@ -149,7 +157,12 @@ class ClaimCourse(StepReport):
             if not self.site.alive():  # the step failed because the browser died under it
                 self._browser_crashed(exc.message)
                 return
-            self._fail(f"Could not {exc.step}: {exc.message}. The claim was not submitted; run again to retry it.")
+            taught = (
+                f" {how_to_teach(exc, self.ctx.config_file)}" if isinstance(exc, ElementMissing) and exc.label else ""
+            )
+            self._fail(
+                f"Could not {exc.step}: {exc.message}. The claim was not submitted; run again to retry it.{taught}"
+            )
         except LeftSite as exc:
             self._fail(f"{exc} Nothing more was typed; the claim was not submitted.")
         except AutomationRestricted as exc:
@@ -186,6 +199,21 @@ class ClaimCourse(StepReport):
                 return action()
             except SignInRequired as exc:
                 self._wait_for_sign_in(exc)
+
+    def _fill_taught(self) -> FilledClaim:
+        """Fill once; when a step cannot find what a label names and the person can show it, fill again with the
+        word learned from their click (nothing had been submitted). Each label is asked for once per claim."""
+        while True:
+            try:
+                return self._fill_once()
+            except ElementMissing as missing:
+                if self.ctx.learn is None or missing.label is None or missing.label in self.asked_to_show:
+                    raise
+                self.asked_to_show.add(missing.label)
+                labels = self.ctx.learn(missing, self.checked.label)
+                if labels is None:
+                    raise
+                self.site.labels = labels
 
     def _fill_once(self) -> FilledClaim:
         self.record.screenshots.clear()
@@ -261,7 +289,7 @@ class ClaimCourse(StepReport):
             )
             if not self.site.wait_until_signed_in():
                 raise NeedsPerson(
-                    "Nobody finished signing in within 15 minutes.",
+                    f"Nobody finished signing in within {minutes(self.ctx.settings.sign_in_timeout_s)}.",
                     "Run `safet-filer login` to sign in, then run the same command again.",
                 )
             self.ctx.tell("Signed in; going on with the same claim.")
@@ -299,7 +327,18 @@ class ClaimCourse(StepReport):
         if claim_id is None:  # unknown whether it went through, and recorded so; or filed by a second course
             return
         self._move(State.FILED, claim_id=claim_id, message=f"Filed as SAFE-T claim {claim_id}.")
-        self.shot("result", self.site.screenshot())
+        self._shoot_result()
+
+    def _shoot_result(self) -> None:
+        """The result's screenshot is evidence only: one that cannot be taken is noted, never the claim's outcome."""
+        try:
+            self.shot("result", self.site.screenshot())
+        except (SiteError, OSError) as exc:
+            note = f"The result's screenshot could not be taken ({exc}); the claim is filed all the same."
+            self.record.message = f"{self.record.message} {note}"
+            self.log.warning("{}: {}", self.checked.label, note)
+            if not self.site.alive():  # the browser went with it: the next claim gets a new one
+                self.site.restart()
 
     def _submit_once(self) -> str | None:
         """Press Submit once, committing `submitting` just before; the claim ID, or None when the result is unknown.
@@ -363,8 +402,7 @@ class ClaimCourse(StepReport):
         self._move(State.FAILED, message=message)
 
     def _keep_failure(self) -> None:
-        screenshot, html = self.site.failure_evidence()
-        self.ctx.folder.keep_failure(self.record, screenshot, html)
+        self.ctx.folder.keep_failure(self.record, self.site.failure_evidence())
 
     def _show(self, entry: Entry) -> None:
         """The claim's record in the report, as the ledger now has it."""

@@ -29,10 +29,22 @@ class ClaimRecord:
     confirmed_by: str | None = None
     deadline: str | None = None
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
-    evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
+    evidence: list[str] = field(default_factory=list)  # failure.png, failure.html, failure.aria.yml, trace.zip
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
     refunded_amount: str | None = None  # what the buyer was refunded, from the claim list ("119.98"), and its currency
     currency: str | None = None
+    # what the wizard found at each step, in order: {"step", "state" (what the page was recognised as), "elements":
+    # [{"role", "label" (the SiteLabels field), "name", "matched" (the name found on the page; None: missing)}]}
+    steps_seen: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FailureEvidence:
+    """What is kept of the page where a claim failed; each part is None when it could not be taken."""
+
+    screenshot: bytes | None = None  # the full page
+    html: str | None = None
+    aria: str | None = None  # Playwright's ARIA snapshot: every role and accessible name the page offers
 
 
 class RunFolder:
@@ -63,9 +75,14 @@ class RunFolder:
         record.screenshots.append(str(target.relative_to(self.path)))
         return target
 
-    def keep_failure(self, record: ClaimRecord, screenshot: bytes | None, html: str | None) -> None:
-        """The full-page screenshot and HTML of the page where a claim failed, whichever could be taken."""
-        for name, content in (("failure.png", screenshot), ("failure.html", html)):
+    def keep_failure(self, record: ClaimRecord, evidence: FailureEvidence) -> None:
+        """The screenshot, HTML and ARIA snapshot of the page where a claim failed, whichever could be taken."""
+        kept = (
+            ("failure.png", evidence.screenshot),
+            ("failure.html", evidence.html),
+            ("failure.aria.yml", evidence.aria),
+        )
+        for name, content in kept:
             if content is not None:
                 target = self.claim_dir(record) / name
                 write_private_file(target, content)
@@ -145,12 +162,38 @@ def _totals_html(records: list[ClaimRecord]) -> str:
     )
 
 
+def _steps_seen_html(steps: list[dict[str, Any]], *, open_: bool) -> str:
+    """Per step: what the page was recognised as, and each element looked for with what it matched."""
+    if not steps:
+        return ""
+    esc = html.escape
+    rows = []
+    for seen in steps:
+        elements = seen.get("elements") or []
+        found = "".join(
+            f'<li class="{"found" if e.get("matched") else "missing"}">{esc(str(e.get("role", "")))} '
+            f"'{esc(str(e.get('name', '')))}'"
+            + (f' <span class="label">{esc(str(e["label"]))}</span>' if e.get("label") else "")
+            + (f" → '{esc(str(e['matched']))}'" if e.get("matched") else " → <b>missing</b>")
+            + "</li>"
+            for e in elements
+        )
+        rows.append(
+            f"<tr><td>{esc(str(seen.get('step', '')))}</td><td>{esc(str(seen.get('state') or '—'))}</td>"
+            f"<td><ul>{found or '<li>nothing looked for</li>'}</ul></td></tr>"
+        )
+    return f"""<details class="steps"{" open" if open_ else ""}><summary>What each step found</summary>
+  <table><tr><th>Step</th><th>Recognised as</th><th>Looked for → found</th></tr>{"".join(rows)}</table>
+</details>"""
+
+
 def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     esc = html.escape
     counts: dict[str, int] = {}
     for r in records:
         counts[r.state] = counts.get(r.state, 0) + 1
     tally = " · ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items()))
+    rehearsal = str(meta.get("mode", "")).startswith("rehearsal")  # first contact with a site: show what was found
     rows = []
     for r in records:
         shots = "".join(
@@ -172,6 +215,7 @@ def render_report(records: list[ClaimRecord], meta: dict[str, Any]) -> str:
     <dt>Message</dt><dd>{esc(r.message or "—")}</dd>
   </dl>
   {_reviewed_html(r.reviewed)}
+  {_steps_seen_html(r.steps_seen, open_=rehearsal or r.state in (State.FAILED, State.UNKNOWN))}
   {f'<p class="evidence">Failure evidence: {evidence}</p>' if evidence else ""}
   <div class="shots">{shots or '<p class="none">No screenshots.</p>'}</div>
 </section>"""
@@ -199,6 +243,9 @@ text-decoration:none;color:#374151;font-size:12px}}
 .reviewed{{margin:0 0 12px}} .reviewed summary{{cursor:pointer;color:#374151}}
 .reviewed table{{border-collapse:collapse;margin:8px 0}}
 .reviewed td,.reviewed th{{border:1px solid #e5e7eb;padding:3px 8px;text-align:left}}
+.steps{{margin:0 0 12px}} .steps summary{{cursor:pointer;color:#374151}} .steps table{{border-collapse:collapse;margin:8px 0}}
+.steps td,.steps th{{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}}
+.steps ul{{margin:0;padding-left:16px}} .steps .missing{{color:#b91c1c}} .steps .label{{color:#6b7280;font-size:12px}}
 </style></head>
 <body><main>
 <h1>{esc(title)}</h1>

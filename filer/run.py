@@ -26,6 +26,8 @@ from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
 from safet_filer.confirm import Confirmer, Decision, Proposal
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput
 from safet_filer.filing import ClaimCourse, ClaimSite, CourseContext
+from safet_filer.flows.labels import SiteLabels
+from safet_filer.flows.site import ElementMissing
 from safet_filer.ledger import Ledger, State, command_line, exclusive
 from safet_filer.logs import start_run_log
 from safet_filer.report import ClaimRecord, RunFolder
@@ -48,6 +50,7 @@ class RunOptions:
     yes: bool = False
     headed: bool = False
     ledger_path: Path | None = None
+    config_file: Path | None = None  # --config: where a word the person teaches the tool is saved
 
 
 class Interruption:
@@ -212,7 +215,13 @@ class FilingRun:
     def _browser(self, base_url: str) -> AbstractContextManager[ClaimSite]:
         from safet_filer.session import BrowserSession
 
-        return BrowserSession(self.settings, base_url, headed=self.options.headed, ephemeral=self.options.dry_run)
+        return BrowserSession(
+            self.settings,
+            base_url,
+            headed=self.options.headed,
+            ephemeral=self.options.dry_run,
+            marketplace=self.marketplace,
+        )
 
     def _file_all(self, stack: ExitStack, claims: list[CheckedClaim], base_url: str) -> None:
         site = stack.enter_context(self.open_site(base_url))
@@ -238,6 +247,8 @@ class FilingRun:
             step=self.step,
             with_person=self.with_person,
             tell=self.console.print,
+            learn=self._teacher(site),
+            config_file=self.options.config_file,
         )
         task = self.progress.add_task("Filing", total=len(claims))
         with self.progress:
@@ -249,6 +260,23 @@ class FilingRun:
                 self.progress.update(task, description=checked.order_id)
                 ClaimCourse(context, checked, record).run()
                 self.progress.advance(task)
+
+    def _teacher(self, site: ClaimSite) -> Callable[[ElementMissing, str], SiteLabels | None] | None:
+        """Who learns a changed word from the person's click: only with a window to click in and a terminal."""
+        if not site.headed or not sys.stdin.isatty():
+            return None
+        from safet_filer.teach import Teacher
+
+        teacher = Teacher(
+            site,
+            self.settings,
+            self.marketplace,
+            self.options.config_file,
+            self.confirmer,
+            self.with_person,
+            self.console.print,
+        )
+        return teacher.learn
 
     # -- what a claim's course asks of the run ------------------------------------------------------------------
     def step(self, text: str) -> None:

@@ -287,7 +287,7 @@ class Sender:
         return self.confirmer.ask(outgoing, shown, screenshot, self.options.base_url)
 
     def keep_failure(self, record: ClaimRecord) -> None:
-        self.folder.keep_failure(record, *self.session.failure_evidence())
+        self.folder.keep_failure(record, self.session.failure_evidence())
 
     def _meta(self, status: ExitStatus) -> dict[str, Any]:
         return {

@@ -16,22 +16,25 @@ from loguru import logger
 from safet_filer.errors import first_line
 from safet_filer.flows.claim_wizard import BrowserStopped, ClaimWizard, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.dashboard import Dashboard, FiledClaim
-from safet_filer.flows.labels import labels_for
+from safet_filer.flows.picker import PickedElement, pick_element
 from safet_filer.flows.site import close_announcements
-from safet_filer.settings import Settings
+from safet_filer.report import FailureEvidence
+from safet_filer.settings import Settings, minutes
 
 T = TypeVar("T")
 
-SIGN_IN_WAIT_S = 15 * 60  # how long the tool waits for the person to sign in
+EVIDENCE_TIMEOUT_MS = 5000  # evidence of a failed step is taken as the page is, without waiting for it
 
 
 class BrowserSession:
-    def __init__(self, settings: Settings, base_url: str, *, headed: bool, ephemeral: bool):
+    def __init__(
+        self, settings: Settings, base_url: str, *, headed: bool, ephemeral: bool, marketplace: str | None = None
+    ):
         self.settings = settings
         self.base_url = base_url
         self.headed = headed or settings.headed
         self.ephemeral = ephemeral  # a fresh throw-away profile (dry runs), else the signed-in profile
-        self.labels = labels_for("en")
+        self.labels = settings.site_labels(marketplace)  # the course puts words learned during the run in here
         self._playwright: Any = None
         self._browser: Any = None
         self.context: Any = None
@@ -107,33 +110,41 @@ class BrowserSession:
         return self._answering(lambda: ClaimWizard(*self._page_args()).submit(just_before_press, timeout_s * 1000))
 
     def wait_until_signed_in(self) -> bool:
-        """Wait while the person signs in in the window; False when nobody finished within SIGN_IN_WAIT_S."""
+        """Wait while the person signs in in the window; False when nobody finished within sign_in_timeout_s."""
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         signin_paths = self.labels.signin_paths
         try:
-            self.page.wait_for_url(lambda url: not any(p in url for p in signin_paths), timeout=SIGN_IN_WAIT_S * 1000)
+            self.page.wait_for_url(
+                lambda url: not any(p in url for p in signin_paths), timeout=self.settings.sign_in_timeout_s * 1000
+            )
         except PlaywrightTimeout:
             return False
         except PlaywrightError as exc:
             raise BrowserStopped(first_line(exc)) from None
         return True
 
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None:
+        """The element of the person's next click in the window (the page does not act on it), or None when none
+        came within `timeout_s`; `armed` is called once the click would be caught."""
+        self._answering(self.page.bring_to_front)
+        return self._answering(lambda: pick_element(self.page, timeout_s * 1000, armed))
+
     def screenshot(self) -> bytes:
         return self._answering(lambda: self.page.screenshot(full_page=True))
 
-    def failure_evidence(self) -> tuple[bytes | None, str | None]:
-        """A full-page screenshot and the HTML of the page as it is now, each None when it cannot be taken."""
+    def failure_evidence(self) -> FailureEvidence:
+        """A full-page screenshot, the HTML and the ARIA snapshot of the page as it is now (what a flow could have
+        found there by role and name), each None when it cannot be taken."""
         if self.page is None:
-            return None, None
-        shots: list[Any] = []
-        for take in (lambda: self.page.screenshot(full_page=True), lambda: self.page.content()):
-            try:
-                shots.append(take())
-            except Exception:  # the page may be gone (crash); keep what can be kept
-                shots.append(None)
-        return shots[0], shots[1]
+            return FailureEvidence()
+        page = self.page
+        return FailureEvidence(
+            screenshot=_or_none(lambda: page.screenshot(full_page=True)),
+            html=_or_none(page.content),
+            aria=_or_none(lambda: page.aria_snapshot(timeout=EVIDENCE_TIMEOUT_MS)),
+        )
 
     def _page_args(self) -> tuple[Any, Any, str, float]:
         return (self.page, self.labels, self.base_url, self.settings.step_timeout_s * 1000)
@@ -164,29 +175,63 @@ class BrowserSession:
             logger.debug("Could not stop the trace chunk: {}", exc)
 
 
+def _or_none(take: Callable[[], T]) -> T | None:
+    try:
+        return take()
+    except Exception:  # noqa: BLE001  the page may be gone (a crash): keep what can be kept
+        return None
+
+
 def sign_in(settings: Settings, base_url: str, console: Any) -> None:
-    """Open the signed-in profile headed on the dashboard and wait while the person signs in."""
+    """Open the signed-in profile headed on the dashboard and wait while the person signs in. Every way this can
+    end short of the dashboard is a `NeedsPerson` with what to do next."""
     from playwright.sync_api import Error as PlaywrightError
 
     from safet_filer.errors import NeedsPerson
     from safet_filer.flows.dashboard import DASHBOARD_PATH, Dashboard
-    from safet_filer.flows.site import SignInRequired
+    from safet_filer.flows.site import AutomationRestricted, LeftSite, SignInRequired, StepFailed
 
+    wait = minutes(settings.sign_in_timeout_s)
     with BrowserSession(settings, base_url, headed=True, ephemeral=False) as session:
         dashboard = Dashboard(session.page, session.labels, base_url, settings.step_timeout_s * 1000)
+        loaded = False
         try:
-            dashboard.goto(DASHBOARD_PATH)
-        except SignInRequired:
-            console.print(
-                "Sign in to Seller Central in the browser window that opened (including any code or puzzle), "
-                "and tick 'Keep me signed in' so that later runs can use the session. "
-                "safet-filer waits up to 15 minutes and never sees your password."
-            )
-        try:
-            dashboard.wait_until_signed_in(SIGN_IN_WAIT_S * 1000)
+            try:
+                dashboard.goto(DASHBOARD_PATH)
+                loaded = True
+            except SignInRequired:
+                console.print(
+                    "Sign in to Seller Central in the browser window that opened (including any code or puzzle), "
+                    "and tick 'Keep me signed in' so that later runs can use the session. "
+                    f"safet-filer waits up to {wait} and never sees your password."
+                )
+                loaded = True
+            dashboard.wait_until_signed_in(settings.sign_in_timeout_s * 1000)
+            dashboard.check_site()
         except PlaywrightError:
             raise NeedsPerson(
                 "The browser window was closed before the SAFE-T dashboard appeared.",
                 "Run `safet-filer login` again and finish signing in before closing the window.",
+            ) from None
+        except LeftSite as exc:
+            raise NeedsPerson(
+                f"{exc} Nothing was signed in to there.",
+                f"Check that {base_url} (--base-url or the marketplace's host setting) is your Seller Central, "
+                "then run `safet-filer login` again.",
+            ) from None
+        except AutomationRestricted as exc:
+            raise NeedsPerson(
+                f"{exc}", "Sign in to Seller Central in your own browser and contact Seller Support."
+            ) from None
+        except StepFailed as exc:
+            if not loaded:
+                raise NeedsPerson(
+                    f"Seller Central did not load at {base_url}: {exc.message}.",
+                    "Check the address (--base-url or the marketplace's host setting) and your connection, then "
+                    "run `safet-filer login` again.",
+                ) from None
+            raise NeedsPerson(
+                f"Nobody finished signing in within {wait}: the SAFE-T dashboard did not appear at {base_url}.",
+                "Run `safet-filer login` again and finish signing in in the window, including any code or puzzle.",
             ) from None
     console.print(f"Signed in. The session is kept in {settings.profile_dir} for later runs.")

@@ -17,6 +17,7 @@ from pydantic_settings import (
 )
 
 from safet_filer.errors import InvalidInput
+from safet_filer.flows.labels import LABELS, SiteLabels, check_overrides, labels_for
 
 APP_NAME = "safet-filer"
 DATA_DIR = Path(platformdirs.user_data_dir(APP_NAME))
@@ -35,6 +36,15 @@ class Marketplace(BaseModel):
     max_attachments: int = Field(default=5, ge=0)
     max_attachment_mb: float = Field(default=10, gt=0)
     currency: str
+    language: str = Field(default="en", description="The language of the site's words: which labels table is used")
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        language = value.strip().lower()
+        if language not in LABELS:
+            raise ValueError(f"there is no labels table for {value!r} yet (known: {', '.join(LABELS)})")
+        return language
 
     @property
     def base_url(self) -> str:
@@ -94,6 +104,9 @@ class Settings(BaseSettings):
     navigation_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a page to load")
     step_timeout_s: float = Field(default=30, gt=0, description="Longest wait for a wizard step to answer")
     submit_timeout_s: float = Field(default=60, gt=0, description="Longest wait for the result after Submit")
+    sign_in_timeout_s: float = Field(
+        default=15 * 60, gt=0, description="Longest wait for the person to sign in in the window (login, headed runs)"
+    )
     retries: int = Field(default=3, ge=1, description="Attempts for steps that are safe to repeat")
     retry_wait_s: float = Field(
         default=0.5, ge=0, description="First wait before repeating a step; it grows, with jitter, up to 16 times"
@@ -105,6 +118,16 @@ class Settings(BaseSettings):
         default_factory=list, description="Extra Chromium command-line arguments (a proxy, a debugging port)"
     )
     user_agent_suffix: str = Field(default="", description="Extra text after safet-filer/<version> in the user agent")
+    labels: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The site's words where they differ from the built-in table: {label: word} (see the README)",
+    )
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Names matched regardless of case (environment variables come lower-cased), words stripped."""
+        return check_overrides(value)
 
     @field_validator("marketplaces", mode="before")
     @classmethod
@@ -140,6 +163,11 @@ class Settings(BaseSettings):
         """The marketplace `code` (the default marketplace when None)."""
         return self.marketplaces[(code or self.marketplace).upper()]
 
+    def site_labels(self, code: str | None = None, learned: dict[str, Any] | None = None) -> SiteLabels:
+        """The words the flows look for on marketplace `code`: its language's table, the `labels` setting over it,
+        and words `learned` in this run (not yet in the settings read at its start) over both."""
+        return labels_for(self.market(code).language, {**self.labels, **(learned or {})})
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -168,6 +196,18 @@ def config_file_path(config_file: Path | None) -> Path | None:
     return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
 
 
+def minutes(seconds: float) -> str:
+    """A wait as the person reads it: "15 minutes", "1 minute", "30 seconds"."""
+    if seconds < 60:
+        return f"{seconds:g} second{'' if seconds == 1 else 's'}"
+    return f"{seconds / 60:g} minute{'' if seconds == 60 else 's'}"
+
+
+def writable_config_file(config_file: Path | None) -> Path:
+    """The settings file that the person's choices go to: the one given with --config, else the default one."""
+    return config_file or DEFAULT_CONFIG_FILE
+
+
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Settings from every source; `overrides` are the command-line options that were given (None = not given)."""
     given = {key: value for key, value in overrides.items() if value is not None}
@@ -187,6 +227,26 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
 def setting_sources(config_file: Path | None = None, **overrides: Any) -> dict[str, str]:
     """For each setting that does not keep its default, the name of the source that gave its value."""
+    found: dict[str, str] = {}
+    for source, values in _values_by_source(config_file, overrides):
+        for key in values:
+            found.setdefault(key, source)
+    return found
+
+
+def label_sources(config_file: Path | None = None, **overrides: Any) -> dict[str, str]:
+    """For each label that a source overrides ("check_eligibility", "reasons.ADMGD"), the source's name."""
+    found: dict[str, str] = {}
+    for source, values in _values_by_source(config_file, overrides):
+        for name, value in check_overrides(values.get("labels") or {}).items():
+            keys = [f"{name}.{code}" for code in value] if isinstance(value, dict) else [name]
+            for key in keys:
+                found.setdefault(key, source)
+    return found
+
+
+def _values_by_source(config_file: Path | None, overrides: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(source name, the values it gives), highest first, as `Settings` reads them."""
     given = {key: value for key, value in overrides.items() if value is not None}
     path = config_file_path(config_file)
     token = _config_file.set(path)
@@ -198,11 +258,10 @@ def setting_sources(config_file: Path | None = None, **overrides: Any) -> dict[s
             dotenv_settings=_dotenv_source(),
             file_secret_settings=_InitValues(Settings, {}),
         )
-        found: dict[str, str] = {}
-        for name, source in zip(SOURCE_NAMES, sources, strict=True):
-            for key in source():
-                found.setdefault(key, f"{name} ({path})" if name == "config file" else name)
-        return found
+        return [
+            (f"{name} ({path})" if name == "config file" else name, source())
+            for name, source in zip(SOURCE_NAMES, sources, strict=True)
+        ]
     finally:
         _config_file.reset(token)
 
@@ -232,7 +291,10 @@ def _dotenv_source() -> PydanticBaseSettingsSource:
 
 
 def _settings_error_text(exc: ValidationError) -> str:
-    lines = [f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()]
+    lines = [
+        f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg'].removeprefix('Value error, ')}"
+        for err in exc.errors()
+    ]
     return "The settings are not valid:\n  " + "\n  ".join(lines)
 
 

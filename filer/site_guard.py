@@ -15,8 +15,8 @@ from rich.console import Console
 from safet_filer.errors import NeedsPerson
 from safet_filer.flows.site import AutomationRestricted, SignInRequired
 from safet_filer.reconcile import repeat_step
-from safet_filer.session import SIGN_IN_WAIT_S, BrowserSession
-from safet_filer.settings import Settings
+from safet_filer.session import BrowserSession
+from safet_filer.settings import Settings, minutes
 
 T = TypeVar("T")
 
@@ -55,18 +55,13 @@ def wait_for_sign_in(session: BrowserSession, console: Console, exc: SignInRequi
             f"Run `safet-filer login`, sign in in the window that opens (tick 'Keep me signed in'), then run "
             f"`{command}` again, or add --headed and sign in when asked.",
         )
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    signin_paths = session.labels.signin_paths
     console.print(
         f"[bold yellow]Seller Central asks you to sign in[/bold yellow] ({exc.url.split('?')[0]}). "
         "Finish signing in (and any code or puzzle) in the browser window; safet-filer goes on by itself."
     )
-    try:
-        session.page.wait_for_url(lambda url: not any(p in url for p in signin_paths), timeout=SIGN_IN_WAIT_S * 1000)
-    except PlaywrightTimeout:
+    if not session.wait_until_signed_in():
         raise NeedsPerson(
-            "Nobody finished signing in within 15 minutes.",
+            f"Nobody finished signing in within {minutes(session.settings.sign_in_timeout_s)}.",
             f"Run `safet-filer login` to sign in, then `{command}` again.",
-        ) from None
+        )
     console.print("Signed in; going on.")

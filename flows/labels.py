@@ -5,7 +5,10 @@ Names come from ../shared/reference/seller-central-safet.md and docs/site-interf
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,75 @@ class SiteLabels:
 
 
 LABELS: dict[str, SiteLabels] = {"en": SiteLabels()}
+LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(SiteLabels))
 
 
-def labels_for(language: str) -> SiteLabels:
-    """The labels of a site language; English until another table is added here."""
-    return LABELS.get(language, LABELS["en"])
+def same_words(a: str, b: str) -> bool:
+    """Whether two of the site's words are the same word, as the flows match names: regardless of case and of
+    surrounding whitespace."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def label_of(labels: SiteLabels, word: str) -> str | None:
+    """The name of the first label whose word is `word` (the field a person may teach a new word for), if any."""
+    words = ((name, getattr(labels, name)) for name in LABEL_NAMES)
+    return next((name for name, value in words if isinstance(value, str) and same_words(value, word)), None)
+
+
+def labels_for(language: str, overrides: Mapping[str, Any] | None = None) -> SiteLabels:
+    """The labels of a site language (its table must exist: see `LABELS`), with the person's `overrides` over it:
+    {label name: word}, a list of words for the tuple labels, {code: text} for `reasons` and `sub_reasons`
+    (merged over the table's). ValueError, with a sentence, for an unknown name or a value of the wrong kind."""
+    if language not in LABELS:
+        raise ValueError(f"there is no labels table for the language {language!r} (known: {', '.join(LABELS)})")
+    base = LABELS[language]
+    checked = check_overrides(overrides or {}, base)
+    merged: dict[str, Any] = {
+        name: {**getattr(base, name), **value} if isinstance(value, dict) else value for name, value in checked.items()
+    }
+    return replace(base, **merged)
+
+
+def check_overrides(overrides: Mapping[str, Any], base: SiteLabels = LABELS["en"]) -> dict[str, Any]:
+    """The overrides as `SiteLabels` takes them: names (and reason codes) matched regardless of case and surrounding
+    whitespace, words stripped. ValueError, with a sentence naming the label, when a name is unknown or a value is
+    not of the label's kind."""
+    checked: dict[str, Any] = {}
+    for raw_name, value in overrides.items():
+        name = _known(str(raw_name), LABEL_NAMES, "label")
+        default = getattr(base, name)
+        if isinstance(default, dict):
+            checked[name] = _check_table(name, value, default)
+        elif isinstance(default, tuple):
+            words = [value] if isinstance(value, str) else value
+            if not isinstance(words, list | tuple) or not words:
+                raise ValueError(f"the label {name} takes a list of words, like {list(default)!r}")
+            checked[name] = tuple(_word(f"{name}[{n}]", w) for n, w in enumerate(words))
+        else:
+            checked[name] = _word(name, value)
+    return checked
+
+
+def _check_table(name: str, value: Any, default: dict[str, str]) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"the label {name} takes a table of codes and their texts, like [labels.{name}]")
+    return {_known(str(code), tuple(default), f"{name} code"): _word(f"{name}.{code}", w) for code, w in value.items()}
+
+
+def _word(where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"the label {where} must be the page's word for it, not {value!r}")
+    return value.strip()
+
+
+def _known(given: str, names: tuple[str, ...], kind: str) -> str:
+    """The one of `names` that `given` is, regardless of case and surrounding whitespace (a dash for an underscore:
+    environment variables and hand-typed names differ there); ValueError with the close matches otherwise."""
+    wanted = given.strip().casefold().replace("-", "_")
+    for name in names:
+        if name.casefold().replace("-", "_") == wanted:
+            return name
+    close = difflib.get_close_matches(wanted, [n.casefold() for n in names], n=3, cutoff=0.6)
+    close_names = [n for n in names if n.casefold() in close]
+    hint = f"did you mean {' or '.join(close_names)}? " if close_names else ""
+    raise ValueError(f"there is no {kind} {given.strip()!r}; {hint}the known ones are: {', '.join(names)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -9,7 +10,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from safet_filer.errors import first_line
-from safet_filer.flows.labels import SiteLabels
+from safet_filer.flows.aria import names_of
+from safet_filer.flows.labels import SiteLabels, label_of
 
 
 class SiteError(Exception):
@@ -129,14 +131,28 @@ class SitePage:
         return " ".join(texts) or None
 
     def button(self, name: str) -> Locator:
-        return self.page.get_by_role("button", name=name, exact=True)
+        # The description names what was looked for, in traces and in `ElementMissing` when it is not there.
+        return self.page.get_by_role("button", name=name, exact=True).describe(f"button {json.dumps(name)}")
 
     def click(self, target: Locator, step: str) -> None:
         self.check_site()
         try:
             target.click(timeout=self.timeout_ms)
         except PlaywrightError as exc:
-            raise StepFailed(step, f"could not click it ({first_line(exc)})") from None
+            self.check_site()
+            raise self._missing(target, step) or StepFailed(step, f"could not click it ({first_line(exc)})") from None
+
+    def _missing(self, target: Locator, step: str) -> ElementMissing | None:
+        """`ElementMissing` when the page shows nothing that `target` (described by `button`) names, else None."""
+        described = _DESCRIBED.fullmatch(target.description or "")
+        if described is None or target.count():
+            return None
+        role, name = described.group("role"), json.loads(described.group("name"))
+        try:
+            offered = names_of(self.page.aria_snapshot(timeout=self.timeout_ms), role)
+        except PlaywrightError:
+            offered = []
+        return ElementMissing(step, role, name, label_of(self.labels, name), offered)
 
 
 def close_announcements(page: Page, labels: SiteLabels) -> None:
@@ -170,4 +186,5 @@ def key_value_rows(table: Locator) -> dict[str, str]:
     return result
 
 
+_DESCRIBED = re.compile(r'(?P<role>[a-z]+) (?P<name>"(?:[^"\\]|\\.)*")')
 CLAIM_ID = re.compile(r"\b\d{5}-\d{5}-\d{7}\b")

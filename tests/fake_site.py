@@ -5,7 +5,7 @@ the wizard's review page for the claim being filled. Faults are scripted by the 
 
     "dashboard"  the dashboard look-up                 "fill"    in the middle of filling (after eligibility)
     "policy"     on the review page, before Submit     "press"   Submit pressed, nothing stored
-    "result"     the claim stored, its answer lost
+    "result"     the claim stored, its answer lost     "shot"    the result's screenshot, after it was filed
 
 with the error the real site's flows raise there (`signs_in`, `restricted`, `crash`, `times_out`, `step_fails`).
 """
@@ -24,15 +24,17 @@ from runs import png_bytes
 from safet_filer.errors import ExitStatus
 from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.dashboard import FiledClaim
-from safet_filer.flows.labels import labels_for
-from safet_filer.flows.site import AutomationRestricted, SignInRequired, SiteError, StepFailed
+from safet_filer.flows.labels import SiteLabels, labels_for
+from safet_filer.flows.picker import PickedElement
+from safet_filer.flows.site import AutomationRestricted, ElementMissing, SignInRequired, SiteError, StepFailed
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review, ReviewedItem
 from safet_filer.ledger import Entry, Ledger
+from safet_filer.report import FailureEvidence
 from safet_filer.run import FilingRun, RunOptions
 from safet_filer.settings import load_settings
 
 SITE_URL = "http://127.0.0.1:8999"  # loopback: --yes is honoured and no pacing, as against the mock
-MOMENTS = ("dashboard", "fill", "policy", "press", "result")
+MOMENTS = ("dashboard", "fill", "policy", "press", "result", "shot")
 LABELS = labels_for("en")
 
 
@@ -91,7 +93,9 @@ class FakeSite:
     headed: bool = False
     person_signs_in: bool = True  # in a headed run, the person finishes signing in in the window
     tamper_review: bool = False  # the review page shows a description other than the one typed
-    labels = LABELS
+    renamed: dict[str, str] = field(default_factory=dict)  # label -> the site's own word for that button
+    clicks: list[PickedElement | None] = field(default_factory=list)  # the person's clicks when shown, in order
+    labels: SiteLabels = LABELS  # the course puts the words it learned here
 
     submissions: list[dict] = field(default_factory=list)  # every claim stored, in order
     dashboard: dict[str, list[FiledClaim]] = field(default_factory=dict)
@@ -137,6 +141,9 @@ class FakeSite:
         self._on_review = None
         report.begin("entering the order")
         report.shot("order", png_bytes(1))
+        for label, word in self.renamed.items():
+            if getattr(self.labels, label) != word:
+                raise ElementMissing("enter the order", "button", getattr(self.labels, label), label, [word, "Cancel"])
         order = self.orders.get(claim.order_id, FakeOrder({}, EligibilityAnswer.NOT_FOUND))
         if order.answer is not EligibilityAnswer.ELIGIBLE:
             report.shot("eligibility", png_bytes(2))
@@ -203,12 +210,21 @@ class FakeSite:
         self.sign_in_waits += 1
         return self.person_signs_in
 
+    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None:
+        self._check_alive()
+        self.asked.append("pick")
+        armed()
+        return self.clicks.pop(0) if self.clicks else None  # no click: the wait ran out
+
     def screenshot(self) -> bytes:
         self._check_alive()
+        self._strike("shot", self.submissions[-1]["order_id"] if self.submissions else "")  # the result's shot
         return png_bytes(5)
 
-    def failure_evidence(self) -> tuple[bytes | None, str | None]:
-        return (png_bytes(6), "<html><body>the failed page</body></html>") if self._alive else (None, None)
+    def failure_evidence(self) -> FailureEvidence:
+        if not self._alive:
+            return FailureEvidence()
+        return FailureEvidence(png_bytes(6), "<html><body>the failed page</body></html>", '- button "Cancel"\n')
 
     def alive(self) -> bool:
         return self._alive
@@ -274,17 +290,20 @@ def run_on(
     monkeypatch=None,
     rehearse: bool = False,
     only: tuple[str, ...] = (),
+    yes: bool | None = None,
+    config_file: Path | None = None,
 ) -> Ran:
     """`safet-filer run CLAIMS --base-url <loopback> --yes` in-process on `site`; with `answers` ("y\\ns\\n"), the
-    person answers at a terminal instead of --yes (`monkeypatch` stands in for stdin)."""
+    person answers at a terminal instead of --yes (`monkeypatch` stands in for stdin), or beside it with `yes=True`;
+    `config_file` is --config."""
     if answers is not None:
         monkeypatch.setattr(sys, "stdin", Terminal(answers))
     output = io.StringIO()
     console = Console(file=output, width=160)
-    options = RunOptions(
-        claims_file, base_url=SITE_URL, yes=answers is None and not rehearse, rehearse=rehearse, only=only
-    )
-    status = FilingRun(load_settings(), options, console, open_site=lambda url: site).execute()
+    if yes is None:
+        yes = answers is None and not rehearse
+    options = RunOptions(claims_file, base_url=SITE_URL, yes=yes, rehearse=rehearse, only=only, config_file=config_file)
+    status = FilingRun(load_settings(config_file), options, console, open_site=lambda url: site).execute()
     text = output.getvalue()
     folder = next(Path(line.split(":", 1)[1].strip()) for line in text.splitlines() if line.startswith("Run folder:"))
     return Ran(status, text, folder)

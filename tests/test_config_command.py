@@ -91,3 +91,34 @@ def test_config_runs_as_a_command(home):
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["settings"]["retries"] == {"value": 4, "source": "environment"}
+
+
+def test_labels_show_the_built_in_word_or_the_override_and_where_it_came_from(home, monkeypatch):
+    config = home / "settings.toml"
+    config.write_text(
+        '[labels]\nCheck_Eligibility = " Check Eligibility "\n\n[labels.reasons]\nADMGD = "Damaged return"\n'
+    )
+    monkeypatch.setenv("SAFET_LABELS__NEXT", "Continue")
+    result = CliRunner().invoke(cli, ["--config", str(config), "config", "--json"])
+    assert result.exit_code == 0, result.output
+    labels = json.loads(result.output)["labels"]
+    assert labels["check_eligibility"] == {"value": "Check Eligibility", "source": f"config file ({config})"}
+    assert labels["reasons.ADMGD"] == {"value": "Damaged return", "source": f"config file ({config})"}
+    assert labels["reasons.MSNG"] == {"value": "Item returned with missing parts", "source": "built-in (en)"}
+    assert labels["next"] == {"value": "Continue", "source": "environment"}
+    assert labels["submit"] == {"value": "Submit SAFE-T claim", "source": "built-in (en)"}
+
+    table = CliRunner().invoke(cli, ["--config", str(config), "config"])
+    assert table.exit_code == 0, table.output
+    row = next(line for line in table.output.splitlines() if line.startswith("check_eligibility"))
+    assert "Check Eligibility" in row and "config file" in row
+
+
+def test_an_unknown_label_is_refused_with_the_close_names_and_the_known_ones(home):
+    config = home / "settings.toml"
+    config.write_text('[labels]\nchek_eligibility = "Check Eligibility"\n')
+    result = CliRunner().invoke(cli, ["--config", str(config), "config"])
+    assert result.exit_code == 2
+    assert "labels: there is no label 'chek_eligibility'; did you mean check_eligibility?" in result.output
+    assert "the known ones are: close, restricted_heading," in result.output
+    assert "Traceback" not in result.output

@@ -120,7 +120,12 @@ def test_a_review_that_differs_from_the_claim_blocks_the_submit_and_keeps_the_ev
     assert "the description differs from the claim's" in ledger_entries()[order_id(1)].message
     assert states(order_id(1)) == [State.FAILED]
     (record,) = json.loads((done.folder / "summary.json").read_text())["claims"]
-    assert sorted(e.rsplit("/", 1)[1] for e in record["evidence"]) == ["failure.html", "failure.png", "trace.zip"]
+    assert sorted(e.rsplit("/", 1)[1] for e in record["evidence"]) == [
+        "failure.aria.yml",
+        "failure.html",
+        "failure.png",
+        "trace.zip",
+    ]
 
 
 # -- the person ----------------------------------------------------------------------------------------------------------
@@ -432,3 +437,17 @@ def test_reconcile_stops_at_once_when_the_site_restricts_access_or_asks_to_sign_
         reconcile_ledger(settings, settings.ledger_path, "http://127.0.0.1:8999", Console(), open_site=lambda url: site)
     assert len(site.asked) == 1, "it stopped at the first page, not once per claim"
     assert {e.state for e in ledger_entries().values()} == {State.UNKNOWN}  # nothing recorded that was not seen
+
+
+# -- evidence never changes an outcome ---------------------------------------------------------------------------------
+def test_a_result_screenshot_that_fails_after_filing_leaves_the_claim_filed_and_the_run_going(tmp_path):
+    path, claims = claims_file(tmp_path, 2)
+    site = FakeSite.for_claims(claims)
+    site.fail("shot", crash, order_id=order_id(1))
+    done = run_on(site, path)
+    assert done.status == ExitStatus.OK, done.output
+    assert_each_stored_once_and_filed(site, [order_id(1), order_id(2)])
+    assert site.restarts == 1  # the browser went with the screenshot: the next claim gets a new one
+    record = json.loads((done.folder / "summary.json").read_text())["claims"][0]
+    assert record["state"] == "filed" and not any("result" in s for s in record["screenshots"])
+    assert "The result's screenshot could not be taken" in record["message"]

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -106,3 +107,56 @@ def test_a_headless_run_without_a_session_stops_and_says_to_log_in(tmp_path):
         assert done.status == 3, done.output
         assert "safet-filer login" in done.output
         assert site.submissions() == []
+
+
+class ElsewhereRedirect:
+    """A site whose every page redirects to another host (localhost instead of 127.0.0.1), which answers there."""
+
+    def __enter__(self) -> ElsewhereRedirect:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(handler) -> None:  # noqa: N805 - the server's handler, not the test's object
+                if handler.headers.get("Host", "").startswith("127.0.0.1"):
+                    handler.send_response(302)
+                    handler.send_header("Location", f"http://localhost:{self.port}/elsewhere")
+                    handler.end_headers()
+                    return
+                body = b"<!doctype html><title>Elsewhere</title><h1>Another site</h1>"
+                handler.send_response(200)
+                handler.send_header("Content-Type", "text/html")
+                handler.send_header("Content-Length", str(len(body)))
+                handler.end_headers()
+                handler.wfile.write(body)
+
+            def log_message(handler, *args: object) -> None:  # noqa: N805
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@needs_display
+def test_login_redirected_to_another_host_stops_with_a_sentence_and_exit_3(tmp_path):
+    with ElsewhereRedirect() as site:
+        done = safet(tmp_path / "home", "login", "--base-url", f"http://127.0.0.1:{site.port}", timeout=120)
+    assert done.status == 3, done.output
+    assert "The browser went to 'localhost' instead of '127.0.0.1'." in done.output
+    assert "run `safet-filer login` again" in done.output
+    assert "Traceback" not in done.output
+
+
+@needs_display
+def test_login_that_nobody_finishes_in_time_stops_with_a_sentence_and_exit_3(tmp_path):
+    with MockSellerCentral(auto_signin=False) as site:
+        done = safet(tmp_path / "home", "login", "--base-url", site.url, env={"SAFET_SIGN_IN_TIMEOUT_S": "2"})
+    assert done.status == 3, done.output
+    assert "Nobody finished signing in within 2 seconds: the SAFE-T dashboard did not appear" in done.output
+    assert "Run `safet-filer login` again and finish signing in in the window" in done.output
+    assert "Traceback" not in done.output

@@ -201,6 +201,15 @@ class Pass:
     calls: Counter[str] = field(default_factory=Counter)
     call_s: Counter[str] = field(default_factory=Counter)  # seconds from each call's send to its answer
     filed: int = 0
+    cpu_per_claim_s: float = 0.0  # CPU seconds of its whole process tree (start-up included) per claim
+
+
+def children_cpu() -> float:
+    """User and system CPU seconds of every child process waited for so far (with their own children)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def isolated_env(home: Path, cache: Path) -> dict[str, str]:
@@ -216,6 +225,7 @@ def isolated_env(home: Path, cache: Path) -> dict[str, str]:
         SAFET_PROFILE_DIR=str(home / "profile"),
         SAFET_PACING_S="0",
         SAFET_RETRY_WAIT_S="0",
+        SAFET_STEP_TIMEOUT_S="15",  # as the tests': only a step that fails waits this long
         COLUMNS="160",
     )
     env.setdefault("PLAYWRIGHT_BROWSERS_PATH", str(Path.home() / ".cache" / "ms-playwright"))
@@ -241,12 +251,12 @@ def this_script(*args: str, counted: Path | None) -> list[str]:
 def run_bare(base_url: str, claims: Path, work: Path, executable: str, count: bool) -> Pass:
     work.mkdir(parents=True)
     out, counts = work / "bare.json", work / "calls.json"
-    spawned = time.time()
+    spawned, cpu = time.time(), children_cpu()
     subprocess.run(
         this_script("--bare", base_url, str(claims), str(out), executable, counted=counts if count else None),
         check=True,
     )
-    wall = time.time() - spawned
+    wall, cpu = time.time() - spawned, children_cpu() - cpu
     t = json.loads(out.read_text(encoding="utf-8"))
     starts = t["claims"]
     return Pass(
@@ -258,23 +268,28 @@ def run_bare(base_url: str, claims: Path, work: Path, executable: str, count: bo
         startup_parts={"to script start": t["started"] - spawned, "browser": t["browser_ready"] - t["started"]},
         **read_calls(counts if count else None),
         filed=len(starts),
+        cpu_per_claim_s=cpu / len(starts),
     )
 
 
-def run_tool(base_url: str, claims: Path, work: Path, cache: Path, layout: str, count: bool) -> Pass:
+def run_tool(base_url: str, claims: Path, work: Path, cache: Path, layout: str, count: bool) -> Pass | None:
+    """`safet-filer run --yes` as a person would run it; None (and its output printed) when it did not file all."""
     home = work / "home"
     home.mkdir(parents=True)
     counts = work / "calls.json"
-    spawned = time.time()
+    spawned, cpu = time.time(), children_cpu()
     command = ["run", "--yes", "--base-url", base_url, str(claims)]
     if count:
         command = this_script("--cli", *command, counted=counts)
     else:
         command = [sys.executable, "-m", "safet_filer", *command]
     done = subprocess.run(command, env=isolated_env(home, cache), capture_output=True, text=True, check=False)
-    wall = time.time() - spawned
+    wall, cpu = time.time() - spawned, children_cpu() - cpu
     if done.returncode != 0:
-        sys.exit(f"safet-filer run ended with {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        print(
+            f"safet-filer run on layout {layout} ended with {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
+        return None
     log = next((home / "runs").glob("*/log.jsonl"))
     records = [json.loads(line)["record"] for line in log.read_text(encoding="utf-8").splitlines()]
     at = [(r["time"]["timestamp"], r["message"]) for r in records]
@@ -290,6 +305,7 @@ def run_tool(base_url: str, claims: Path, work: Path, cache: Path, layout: str, 
         startup_parts={"to the run log (python, imports, check)": filing - spawned, "browser": starts[0] - filing},
         **read_calls(counts if count else None),
         filed=filed,
+        cpu_per_claim_s=cpu / max(filed, 1),
     )
 
 
@@ -319,7 +335,7 @@ def post(url: str, body: Any) -> None:
 
 
 # -- the person's wait -------------------------------------------------------------------------------------------
-def person_wait(base_url: str, claims: Path, work: Path, cache: Path, think_s: float) -> list[float]:
+def person_wait(base_url: str, claims: Path, limit: int, work: Path, cache: Path, think_s: float) -> list[float]:
     """Seconds from each `y` to the next review panel, with the person thinking `think_s` at each panel."""
     import pexpect
 
@@ -327,12 +343,15 @@ def person_wait(base_url: str, claims: Path, work: Path, cache: Path, think_s: f
     home.mkdir(parents=True)
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "safet_filer", "run", "--base-url", base_url, str(claims)],
+        ["-m", "safet_filer", "run", "--limit", str(limit), "--base-url", base_url, str(claims)],
         env=isolated_env(home, cache),
         encoding="utf-8",
         timeout=120,
         dimensions=(50, 160),
     )
+    import io
+
+    child.logfile_read = transcript = io.StringIO()
     waits: list[float] = []
     answered: float | None = None
     try:
@@ -342,23 +361,26 @@ def person_wait(base_url: str, claims: Path, work: Path, cache: Path, think_s: f
                 break
             if answered is not None:
                 waits.append(time.perf_counter() - answered)
-            child.expect(r"Submit this claim\? yes / skip / quit:")
+            child.expect(r"Submit this claim\?.*uit: ")
             time.sleep(think_s)
             child.sendline("y")
             answered = time.perf_counter()
     finally:
         child.close()
     if child.exitstatus != 0:
-        sys.exit(f"safet-filer run at the terminal ended with {child.exitstatus}")
+        sys.exit(f"safet-filer run at the terminal ended with {child.exitstatus}:\n{transcript.getvalue()[-3000:]}")
     return waits
 
 
 # -- the report --------------------------------------------------------------------------------------------------
 def print_passes(passes: list[Pass]) -> None:
-    print(f"{'pass':<28}{'s/claim':>9}{'start-up s':>12}{'wall s':>9}  start-up parts")
+    print(f"{'pass':<28}{'s/claim':>9}{'CPU s/claim':>12}{'start-up s':>12}{'wall s':>9}  start-up parts")
     for p in passes:
         parts = ", ".join(f"{k} {v:.2f}" for k, v in p.startup_parts.items())
-        print(f"{p.who + ' ' + p.layout:<28}{p.per_claim_s:>9.3f}{p.startup_s:>12.2f}{p.wall_s:>9.1f}  {parts}")
+        print(
+            f"{p.who + ' ' + p.layout:<28}{p.per_claim_s:>9.3f}{p.cpu_per_claim_s:>12.3f}{p.startup_s:>12.2f}"
+            f"{p.wall_s:>9.1f}  {parts}"
+        )
 
 
 def median_of(passes: list[Pass], who: str, layout: str, attribute: str) -> float:
@@ -393,7 +415,7 @@ def main() -> None:
     parser.add_argument("--layout", action="append", default=[], help="a mock layout switch KEY=VALUE, or all")
     parser.add_argument("--wait", action="store_true", help="also measure the person's wait at the prompt")
     parser.add_argument("--think", type=float, default=2.0, help="the person's think time at each panel (s)")
-    parser.add_argument("--wait-claims", type=int, default=8, help="claims in the wait measurement (default 8)")
+    parser.add_argument("--wait-claims", type=int, default=8, help="the first N claims in the wait measurement")
     parser.add_argument("--calls", action="store_true", help="count Playwright calls per claim")
     args = parser.parse_args()
     if args.claims < 2:
@@ -423,17 +445,20 @@ def main() -> None:
                 passes.append(run_bare(site.url, claims, work / f"bare-{r}", executable, args.calls))
                 check_filed(site, args.claims, "bare")
                 fresh(site, r, None)
-                passes.append(run_tool(site.url, claims, work / f"tool-{r}", cache, "default", args.calls))
+                tool_pass = run_tool(site.url, claims, work / f"tool-{r}", cache, "default", args.calls)
+                if tool_pass is None:
+                    sys.exit("the tool did not file the claim list on the default layout")
+                passes.append(tool_pass)
                 check_filed(site, args.claims, "tool")
                 if layout:
                     fresh(site, r, layout)
-                    passes.append(run_tool(site.url, claims, work / f"layout-{r}", cache, layout_name, args.calls))
-                    check_filed(site, args.claims, f"tool on {layout_name}")
+                    on_layout = run_tool(site.url, claims, work / f"layout-{r}", cache, layout_name, args.calls)
+                    if on_layout is not None and filed_all(site, args.claims):
+                        passes.append(on_layout)
             waits = []
             if args.wait:
                 fresh(site, 0, None)
-                few = build_claims(work / "wait", args.wait_claims)
-                waits = person_wait(site.url, few, work / "wait-run", cache, args.think)
+                waits = person_wait(site.url, claims, args.wait_claims, work / "wait-run", cache, args.think)
         print(f"{args.claims} claims, {args.rounds} rounds, bare and tool alternating on the mock ({url})")
         print_passes(passes)
         bare = median_of(passes, "bare", "default", "per_claim_s")
@@ -443,7 +468,15 @@ def main() -> None:
             f"median start-up s: bare {median_of(passes, 'bare', 'default', 'startup_s'):.2f}, "
             f"tool {median_of(passes, 'tool', 'default', 'startup_s'):.2f}"
         )
-        if layout:
+        bare_cpu = median_of(passes, "bare", "default", "cpu_per_claim_s")
+        tool_cpu = median_of(passes, "tool", "default", "cpu_per_claim_s")
+        print(
+            f"median CPU s/claim (whole process tree, start-up included; steadier than seconds on a loaded machine): "
+            f"bare {bare_cpu:.3f}, tool {tool_cpu:.3f}; ratio tool/bare {tool_cpu / bare_cpu:.2f}"
+        )
+        if layout and not any(p.layout == layout_name for p in passes):
+            print(f"tool only, layout {layout_name}: no pass filed every claim (see its output above)")
+        elif layout:
             on_layout = median_of(passes, "tool", layout_name, "per_claim_s")
             print(
                 f"tool only, layout {layout_name}: median {on_layout:.3f} s/claim, against the tool's "
@@ -457,6 +490,10 @@ def main() -> None:
                 f"person's wait (answer to next review panel, think {args.think:.1f} s, {len(waits)} waits): "
                 f"median {statistics.median(waits):.2f} s, max {max(waits):.2f} s"
             )
+
+
+def filed_all(site: Any, expected: int) -> bool:
+    return len(site.submissions()) == expected
 
 
 def check_filed(site: Any, expected: int, who: str) -> None:

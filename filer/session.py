@@ -66,7 +66,10 @@ class BrowserSession:
             self.context = open_profile(self._playwright, self.settings, info, headed=self.headed)
         self.context.set_default_timeout(self.settings.step_timeout_s * 1000)
         self.context.set_default_navigation_timeout(self.settings.navigation_timeout_s * 1000)
-        self.context.tracing.start(screenshots=True, snapshots=True)
+        # Actions only (each call, its locator, call log, error and timing): enough to see what a failed claim did.
+        # DOM snapshots and the screencast roughly doubled the CPU spent per claim; the step screenshots and the
+        # failure evidence (screenshot, page HTML) show the page itself (benchmarks/filing_speed.py).
+        self.context.tracing.start()
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self._page_crashed = False
         self.page.on("crash", self._note_crash)

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from _common import best_of, defaults_only_env, import_seconds
 
-from safet_filer.draft import draft_claims, write_draft
+from safet_filer.draft import draft_claims
+from safet_filer.draft_writing import write_draft
 from safet_filer.returns_report import REPORT_COLUMNS, read_returns_report
 from safet_filer.settings import Settings
 
@@ -98,7 +99,7 @@ def main() -> None:
         def draft() -> None:
             report = read_returns_report(report_path)
             drafted = draft_claims(report, marketplace="US", market=market, today=today, output_dir=folder)
-            write_draft(drafted, out, force=True)
+            write_draft(drafted.to_json(), out, force=True)
 
         draft()
         written = json.loads(out.read_text(encoding="utf-8"))

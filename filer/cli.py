@@ -468,7 +468,7 @@ def _send(
     headed: bool | None,
     ledger_path: Path | None,
 ) -> None:
-    from safet_filer.followup import MessageKind
+    from safet_filer.followup_messages import MessageKind
     from safet_filer.messages import from_command_line, read_list
     from safet_filer.sending import SendOptions, send_messages
 
@@ -571,7 +571,8 @@ def draft(
     from datetime import date
 
     from safet_filer import draft_view
-    from safet_filer.draft import draft_claims, ledger_entries, refuse_existing, write_draft
+    from safet_filer.draft import draft_claims, ledger_entries
+    from safet_filer.draft_writing import refuse_existing, write_draft
     from safet_filer.returns_report import parse_column_map, read_returns_report
 
     settings = app.settings()
@@ -589,7 +590,7 @@ def draft(
         ledger=ledger_entries(ledger_path or settings.ledger_path),
         evidence_dir=evidence_dir,
     )
-    write_draft(drafted, output, force=force)
+    write_draft(drafted.to_json(), output, force=force)
     draft_view.print_draft(drafted, output, today, _console())
 
 

@@ -27,7 +27,8 @@ from safet_filer.confirm import Confirmer, Decision, check_way_to_confirm, send_
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput, NeedsPerson, first_line
 from safet_filer.flows.claim_page import ClaimPage, FormContent, MessageForm, ThreadMessage, same_text
 from safet_filer.flows.site import LeftSite, SignInRequired, StepFailed
-from safet_filer.followup import FollowUp, MessageKind, MessageState
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import MessageKind, MessageState
 from safet_filer.messages import Outgoing
 from safet_filer.report import ClaimRecord, RunFolder
 from safet_filer.settings import Settings

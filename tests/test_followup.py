@@ -13,14 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from safet_filer.cli import cli
-from safet_filer.followup import (
-    NOT_SHOWN,
-    FollowUp,
-    MessageKind,
-    MessageState,
-    SiteStatus,
-    Source,
-)
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import MessageKind, MessageState
+from safet_filer.followup_site import NOT_SHOWN, SiteStatus, Source
 from safet_filer.ledger import Ledger, LedgerError, State
 from safet_filer.money import Money
 

@@ -99,11 +99,20 @@ BELOW = {
     ),
     "the mock Seller Central": (("safet_filer.fixtures",), ("safet_filer.fixtures",)),
     "the ledger": (
-        ("safet_filer.ledger", "safet_filer.ledger_schema", "safet_filer.followup", "safet_filer.standing"),
         (
             "safet_filer.ledger",
             "safet_filer.ledger_schema",
             "safet_filer.followup",
+            "safet_filer.followup_site",
+            "safet_filer.followup_messages",
+            "safet_filer.standing",
+        ),
+        (
+            "safet_filer.ledger",
+            "safet_filer.ledger_schema",
+            "safet_filer.followup",
+            "safet_filer.followup_site",
+            "safet_filer.followup_messages",
             "safet_filer.errors",
             "safet_filer.private",
             "safet_filer.money",

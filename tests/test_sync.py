@@ -11,7 +11,8 @@ from ledgers import file_claim
 from safet_filer.flows.claim_page import ThreadMessage
 from safet_filer.flows.dashboard import FiledClaim
 from safet_filer.flows.labels import labels_for
-from safet_filer.followup import MessageKind, MessageState, SiteStatus, Source
+from safet_filer.followup_messages import MessageKind, MessageState
+from safet_filer.followup_site import SiteStatus, Source
 from safet_filer.ledger import Money, State
 from safet_filer.sync import Syncer, sync_report
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
+
+from _common import best_of, defaults_only_env, import_seconds
 
 from safet_filer.claims import Claim, check_claim_list
 from safet_filer.examples import write_example
@@ -43,15 +43,6 @@ def build_list(folder: Path, count: int) -> Path:
     return path
 
 
-def best_of(repeat: int, run) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def baseline(path: Path) -> None:
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
@@ -66,9 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        # Settings from defaults only: a developer's config must not change what is measured.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SAFET_")}
-        env.update(HOME=tmp, XDG_CONFIG_HOME=f"{tmp}/config", XDG_DATA_HOME=f"{tmp}/data", COLUMNS="100")
+        env = defaults_only_env(tmp)
         path = build_list(Path(tmp), args.claims)
         size = path.stat().st_size
         settings = Settings(_env_file=None)
@@ -86,10 +75,7 @@ def main() -> None:
         def cli(*extra: str) -> None:
             subprocess.run([*exe, "check", *extra, str(path)], env=env, cwd=tmp, stdout=subprocess.DEVNULL, check=True)
 
-        startup = best_of(
-            args.repeat,
-            lambda: subprocess.run([sys.executable, "-c", "import safet_filer.cli"], env=env, cwd=tmp, check=True),
-        )
+        startup = import_seconds(args.repeat, env, tmp)
         table = best_of(args.repeat, cli)
         as_json = best_of(args.repeat, lambda: cli("--json"))
 

@@ -19,15 +19,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from safet_filer.draft import draft_claims, write_draft
+from _common import best_of, defaults_only_env, import_seconds
+
+from safet_filer.draft import draft_claims
+from safet_filer.draft_writing import write_draft
 from safet_filer.returns_report import REPORT_COLUMNS, read_returns_report
 from safet_filer.settings import Settings
 
@@ -80,15 +81,6 @@ def build_report(folder: Path, rows: int, today: date) -> Path:
     return path
 
 
-def best_of(repeat: int, run) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000)
@@ -97,9 +89,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        # Settings from defaults only: a developer's config must not change what is measured.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SAFET_")}
-        env.update(HOME=tmp, XDG_CONFIG_HOME=f"{tmp}/config", XDG_DATA_HOME=f"{tmp}/data", COLUMNS="100")
+        env = defaults_only_env(tmp)
         today = date.today()
         report_path = build_report(folder, args.rows, today)
         settings = Settings(_env_file=None)
@@ -109,7 +99,7 @@ def main() -> None:
         def draft() -> None:
             report = read_returns_report(report_path)
             drafted = draft_claims(report, marketplace="US", market=market, today=today, output_dir=folder)
-            write_draft(drafted, out, force=True)
+            write_draft(drafted.to_json(), out, force=True)
 
         draft()
         written = json.loads(out.read_text(encoding="utf-8"))
@@ -125,19 +115,8 @@ def main() -> None:
         base = best_of(args.repeat, baseline)
         drafted = best_of(args.repeat, draft)
 
-        startup = best_of(
-            args.repeat,
-            lambda: subprocess.run([sys.executable, "-c", "import safet_filer.cli"], env=env, cwd=tmp, check=True),
-        )
-        imports = best_of(
-            args.repeat,
-            lambda: subprocess.run(
-                [sys.executable, "-c", "import safet_filer.cli, safet_filer.draft_view, safet_filer.settings"],
-                env=env,
-                cwd=tmp,
-                check=True,
-            ),
-        )
+        startup = import_seconds(args.repeat, env, tmp)
+        imports = import_seconds(args.repeat, env, tmp, "safet_filer.cli, safet_filer.draft_view, safet_filer.settings")
         cli = best_of(
             args.repeat,
             lambda: subprocess.run(

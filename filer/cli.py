@@ -55,12 +55,76 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
+# -- what several commands share ------------------------------------------------------------------------------
+FILE = click.Path(path_type=Path, dir_okay=False)
+EXISTING_FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+FOLLOWED_MARKETPLACE = "Marketplace (US, UK, DE, …) to follow (default: the setting)."
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+def _echo_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def json_option(help: str) -> Callable[[F], F]:
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def marketplace_option(help: str) -> Callable[[F], F]:
+    return click.option("--marketplace", metavar="CODE", help=help)
+
+
+def yes_option(action: str) -> Callable[[F], F]:
+    """--yes for a command that asks before each submit or send (`action`: "Submit", "Send")."""
+    return click.option(
+        "--yes", is_flag=True, help=f"{action} without asking (the mock; a real host also needs allow_unattended)."
+    )
+
+
+def marketplace_code(settings: Settings, given: str | None) -> str:
+    """The marketplace a command works on: the one given, else the setting; refused when it is not known."""
+    from safet_filer.errors import InvalidInput
+
+    code = (given or settings.marketplace).strip().upper()
+    if code not in settings.marketplaces:
+        raise InvalidInput(
+            f'"{code}" is not a marketplace safet-filer knows.',
+            f"Use one of {', '.join(sorted(settings.marketplaces))}, or add it under [marketplaces] in the config file.",
+        )
+    return code
+
+
+def ledger_option(command: F) -> F:
+    return click.option(
+        "--ledger",
+        "ledger_path",
+        type=FILE,
+        help="Ledger database to use (default: the ledger_path setting).",
+    )(command)
+
+
+def site_options(command: F) -> F:
+    command = click.option("--headed", is_flag=True, default=None, help="Show the browser window.")(command)
+    return click.option(
+        "--base-url",
+        metavar="URL",
+        help="Seller Central-like site to use instead of the marketplace's host (the mock, a staging copy).",
+    )(command)
+
+
 @click.group(cls=FilerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="safet-filer")
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
     help="TOML settings file (default: the platform's config directory, safet-filer/config.toml).",
 )
 @click.pass_context
@@ -74,24 +138,10 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
 
 
 # -- the claim list and the settings: check, schema, example, config -------------------------------------------------
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console()
-
-
-def _echo_json(data: Any) -> None:
-    import json
-
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 @cli.command()
 @click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for other programs.")
-@click.option(
-    "--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) of a list that names none; must agree otherwise."
-)
+@json_option("Print the result as JSON, for other programs.")
+@marketplace_option("Marketplace (US, UK, DE, …) of a list that names none; must agree otherwise.")
 @pass_app
 def check(app: AppContext, claims_file: Path, as_json: bool, marketplace: str | None) -> None:
     """Check the claim list CLAIMS without filing anything.
@@ -141,8 +191,8 @@ def example(directory: Path) -> None:
 
 
 @cli.command("config")
-@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
-@click.option("--marketplace", metavar="CODE", help="Show the settings as they are with this default marketplace.")
+@json_option("Print the settings as JSON.")
+@marketplace_option("Show the settings as they are with this default marketplace.")
 @pass_app
 def config_command(app: AppContext, as_json: bool, marketplace: str | None) -> None:
     """Show the effective settings and where each comes from.
@@ -184,29 +234,11 @@ def doctor(app: AppContext, browser_only: bool) -> None:
 
 
 # -- filing --------------------------------------------------------------------------------------------------------
-def ledger_option(command: F) -> F:
-    return click.option(
-        "--ledger",
-        "ledger_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Ledger database to use (default: the ledger_path setting).",
-    )(command)
-
-
-def site_options(command: F) -> F:
-    command = click.option("--headed", is_flag=True, default=None, help="Show the browser window.")(command)
-    return click.option(
-        "--base-url",
-        metavar="URL",
-        help="Seller Central-like site to use instead of the marketplace's host (the mock, a staging copy).",
-    )(command)
-
-
 @cli.command()
-@click.argument("claims_file", metavar="[CLAIMS]", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("claims_file", metavar="[CLAIMS]", required=False, type=FILE)
 @click.option("--dry-run", is_flag=True, help="File against the bundled mock Seller Central; nothing reaches Amazon.")
 @click.option("--rehearse", is_flag=True, help="Fill every step on the real site but never press Submit.")
-@click.option("--yes", is_flag=True, help="Submit without asking (the mock; a real host also needs allow_unattended).")
+@yes_option("Submit")
 @click.option("--only", multiple=True, metavar="ORDER_ID", help="File only this order (repeatable).")
 @click.option("--limit", type=click.IntRange(min=1), help="File at most N claims.")
 @site_options
@@ -233,8 +265,6 @@ def run(
     Exit status: 0 every claim reached an outcome; 1 some claim failed; 2 invalid input;
     3 stopped and needs you (quit, sign-in, automation restricted); 130 interrupted.
     """
-    from rich.console import Console
-
     from safet_filer.run import FilingRun, RunOptions
 
     if dry_run and (rehearse or base_url):
@@ -254,7 +284,7 @@ def run(
         ledger_path=ledger_path,
         config_file=app.config_file,
     )
-    sys.exit(int(FilingRun(settings, options, Console(stderr=False)).execute()))
+    sys.exit(int(FilingRun(settings, options, _console()).execute()))
 
 
 @cli.command()
@@ -266,16 +296,14 @@ def login(app: AppContext, base_url: str | None, headed: bool | None) -> None:
     The sign-in is kept in safet-filer's own browser profile (never your everyday Chrome profile)
     for later runs. safet-filer never asks for, stores or types your password or codes.
     """
-    from rich.console import Console
-
     from safet_filer.session import sign_in
 
     settings = app.settings()
-    sign_in(settings, base_url or settings.market().base_url, Console())
+    sign_in(settings, base_url or settings.market().base_url, _console())
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the claims and the totals) instead of a table.")
+@json_option("Print JSON (the claims and the totals) instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per claim) instead of a table.")
 @click.option(
     "--due",
@@ -332,27 +360,19 @@ def reconcile(app: AppContext, base_url: str | None, headed: bool | None, ledger
 
     Claims found there are recorded as filed; claims not found become pending, to be filed by the next run.
     """
-    from rich.console import Console
-
     from safet_filer.reconcile import reconcile_ledger
 
     settings = app.settings(headed=headed)
-    sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, Console())))
+    sys.exit(int(reconcile_ledger(settings, ledger_path or settings.ledger_path, base_url, _console())))
 
 
 # -- following claims after filing: sync, reply, appeal --------------------------------------------------------------
-def marketplace_option(command: F) -> F:
-    return click.option(
-        "--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) to follow (default: the setting)."
-    )(command)
-
-
 @cli.command()
 @click.option(
     "--report",
     "report_file",
     metavar="FILE",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=EXISTING_FILE,
     help="Read the returns report's SafeT columns instead of the site (no browser).",
 )
 @click.option(
@@ -361,7 +381,7 @@ def marketplace_option(command: F) -> F:
     metavar="N",
     help="Read the dashboard's claims of the last N days (default: 90, or back to the oldest claim followed).",
 )
-@marketplace_option
+@marketplace_option(FOLLOWED_MARKETPLACE)
 @site_options
 @ledger_option
 @pass_app
@@ -381,15 +401,12 @@ def sync(
 
     Exit status: 0 read; 1 some claim could not be read; 3 needs you (sign-in, automation restricted).
     """
-    from rich.console import Console
-
     from safet_filer import sync_view
     from safet_filer.sync import sync_returns_report, sync_site
 
     settings = app.settings(headed=headed, ledger_path=ledger_path)
-    code = (marketplace or settings.marketplace).strip().upper()
-    _known_marketplace(settings, code)
-    console = Console()
+    code = marketplace_code(settings, marketplace)
+    console = _console()
     if report_file is not None:
         if base_url or days:
             raise click.UsageError("--report reads a file: it takes no --base-url or --days.")
@@ -409,28 +426,26 @@ def message_options(command: F) -> F:
             click.option("--message", metavar="TEXT", help="The message to Amazon."),
             click.option(
                 "--message-file",
-                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                type=EXISTING_FILE,
                 metavar="FILE",
                 help="A UTF-8 text file holding the message.",
             ),
             click.option(
                 "--attach",
                 multiple=True,
-                type=click.Path(path_type=Path, dir_okay=False),
+                type=FILE,
                 metavar="FILE",
                 help="A photo or PDF to upload with it (repeatable).",
             ),
             click.option(
                 "--from",
                 "list_file",
-                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                type=EXISTING_FILE,
                 metavar="FILE",
                 help='Several at once: a JSON list of {"claim_id", "message", "attachments"} (paths relative to FILE).',
             ),
-            click.option(
-                "--yes", is_flag=True, help="Send without asking (the mock; a real host also needs allow_unattended)."
-            ),
-            marketplace_option,
+            yes_option("Send"),
+            marketplace_option(FOLLOWED_MARKETPLACE),
             site_options,
             ledger_option,
         ]
@@ -453,17 +468,14 @@ def _send(
     headed: bool | None,
     ledger_path: Path | None,
 ) -> None:
-    from rich.console import Console
-
-    from safet_filer.followup import MessageKind
+    from safet_filer.followup_messages import MessageKind
     from safet_filer.messages import from_command_line, read_list
     from safet_filer.sending import SendOptions, send_messages
 
     if list_file is not None and (claim_id or message or message_file or attach):
         raise click.UsageError("--from FILE gives every message; it takes no CLAIM_ID, --message or --attach.")
     settings = app.settings(headed=headed, ledger_path=ledger_path)
-    code = (marketplace or settings.marketplace).strip().upper()
-    _known_marketplace(settings, code)
+    code = marketplace_code(settings, marketplace)
     if list_file is not None:
         raw, base_dir = read_list(list_file), list_file.absolute().parent
     elif not claim_id:
@@ -477,7 +489,7 @@ def _send(
         yes=yes,
         headed=settings.headed,
     )
-    sys.exit(int(send_messages(settings, options, raw, base_dir, Console())))
+    sys.exit(int(send_messages(settings, options, raw, base_dir, _console())))
 
 
 @cli.command()
@@ -510,19 +522,9 @@ def appeal(app: AppContext, **given: Any) -> None:
     _send(app, "appeal", **given)
 
 
-def _known_marketplace(settings: Settings, code: str) -> None:
-    from safet_filer.errors import InvalidInput
-
-    if code not in settings.marketplaces:
-        raise InvalidInput(
-            f'"{code}" is not a marketplace safet-filer knows.',
-            f"Use one of {', '.join(sorted(settings.marketplaces))}, or add it under [marketplaces] in the config file.",
-        )
-
-
 # -- drafting a claim list from Amazon's returns report ------------------------------------------------------------
 @cli.command()
-@click.argument("report_file", metavar="REPORT", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("report_file", metavar="REPORT", type=FILE)
 @click.option(
     "--evidence",
     "evidence_dir",
@@ -533,7 +535,7 @@ def _known_marketplace(settings: Settings, code: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
     default=Path("claims.json"),
     show_default=True,
     help="The claim list to write.",
@@ -545,7 +547,7 @@ def _known_marketplace(settings: Settings, code: str) -> None:
     metavar="MAP",
     help='For your own CSV: which of your headers holds which report column, like "Order ID=order,ASIN=asin".',
 )
-@click.option("--marketplace", metavar="CODE", help="Marketplace (US, UK, DE, …) of the report (default: the setting).")
+@marketplace_option("Marketplace (US, UK, DE, …) of the report (default: the setting).")
 @ledger_option
 @pass_app
 def draft(
@@ -569,18 +571,13 @@ def draft(
     from datetime import date
 
     from safet_filer import draft_view
-    from safet_filer.draft import draft_claims, ledger_entries, refuse_existing, write_draft
-    from safet_filer.errors import InvalidInput
+    from safet_filer.draft import draft_claims, ledger_entries
+    from safet_filer.draft_writing import refuse_existing, write_draft
     from safet_filer.returns_report import parse_column_map, read_returns_report
 
     settings = app.settings()
-    code = (marketplace or settings.marketplace).strip().upper()
-    market = settings.marketplaces.get(code)
-    if market is None:
-        raise InvalidInput(
-            f'"{code}" is not a marketplace safet-filer knows.',
-            f"Use one of {', '.join(sorted(settings.marketplaces))}, or add it under [marketplaces] in the config file.",
-        )
+    code = marketplace_code(settings, marketplace)
+    market = settings.marketplaces[code]
     refuse_existing(output, force)
     report = read_returns_report(report_file, parse_column_map(column_map) if column_map else None)
     today = date.today()
@@ -593,12 +590,12 @@ def draft(
         ledger=ledger_entries(ledger_path or settings.ledger_path),
         evidence_dir=evidence_dir,
     )
-    write_draft(drafted, output, force=force)
+    write_draft(drafted.to_json(), output, force=force)
     draft_view.print_draft(drafted, output, today, _console())
 
 
 @cli.command()
-@click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("claims_file", metavar="CLAIMS", type=FILE)
 @click.option("--all", "include_approved", is_flag=True, help="Also revisit the drafts you approved before.")
 @pass_app
 def review(app: AppContext, claims_file: Path, include_approved: bool) -> None:
@@ -647,13 +644,13 @@ def fixture() -> None:
 @click.option(
     "--scenario",
     "scenario_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=EXISTING_FILE,
     help="Scenario JSON with seeded orders and claims (default: the bundled one).",
 )
 @click.option(
     "--claims",
     "claims_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=EXISTING_FILE,
     help="A claims.json: every well-formed order ID is eligible, with the file's items.",
 )
 @click.option(

@@ -67,6 +67,9 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    def plain_table() -> Table:
+        return Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+
     def source_text(source: str) -> Text:
         # The config file's path is on the first line; the table names only the kind of source.
         if source.startswith("built-in"):
@@ -80,7 +83,7 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
         if where
         else Text("Config file: none (every setting has its default)", style="dim")
     )
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    table = plain_table()
     table.add_column("Setting", no_wrap=True)
     table.add_column("Value", overflow="fold")
     table.add_column("Source", no_wrap=True)
@@ -95,7 +98,7 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
         table.add_row(name, shown, source_text(entry["source"]))
     console.print(table)
 
-    markets = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    markets = plain_table()
     for heading in ("Code", "Host", "Window", "Wait", "Chars", "Files", "MB", "Language", "Source"):
         markets.add_column(
             heading, justify="left" if heading in ("Code", "Host", "Language", "Source") else "right", no_wrap=True
@@ -123,7 +126,7 @@ def print_settings(info: dict[str, Any], console: Console) -> None:
             style="dim",
         )
     )
-    labels = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    labels = plain_table()
     labels.add_column("Label", no_wrap=True)
     labels.add_column("The site's word", overflow="fold")
     labels.add_column("Source", no_wrap=True)

@@ -1,19 +1,25 @@
-"""Asking the person before each submit: a panel of what the page is about to file, then submit / skip / quit."""
+"""Asking the person before each submit or send: a panel of what the page is about to file or send, then yes / skip /
+quit; and whether a command may ask nobody (--yes) or has a terminal to ask on."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from safet_filer.errors import InvalidInput
 from safet_filer.money import money_text
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class Decision(StrEnum):
@@ -51,6 +57,34 @@ _ANSWERS = {
 }
 
 
+@dataclass(frozen=True)
+class Question:
+    """The words of one yes / skip / quit question: what is asked, said with --yes, when input closes, and again."""
+
+    prompt: str  # markup, e.g. "[bold]Submit this claim?[/bold]"
+    unasked: str  # with --yes, said instead of asking
+    closed: str  # when input closes before an answer
+    again: str  # after an answer that is none of the choices
+
+
+SUBMIT_CLAIM = Question(
+    prompt="[bold]Submit this claim?[/bold]",
+    unasked="Submitting without asking (--yes).",
+    closed="No answer (input closed): not submitting, stopping here.",
+    again="Please answer y (submit), s (skip this claim) or q (stop the run).",
+)
+
+
+def send_question(kind: str) -> Question:
+    """The question before a reply or an appeal is sent."""
+    return Question(
+        prompt=f"[bold]Send this {kind}?[/bold]",
+        unasked="Sending without asking (--yes).",
+        closed="No answer (input closed): not sending, stopping here.",
+        again=f"Please answer y (send), s (skip this {kind}) or q (stop).",
+    )
+
+
 class Confirmer:
     """Shows each proposal; asks the person, or with `auto` (--yes) records the submit as auto-confirmed."""
 
@@ -63,22 +97,27 @@ class Confirmer:
         return "auto" if self.auto else "person"
 
     def ask(self, proposal: Proposal) -> Decision:
-        self.console.print(render(proposal))
+        """A claim as the review page shows it, put to the person before its submit."""
+        return self.decide(render(proposal), SUBMIT_CLAIM)
+
+    def decide(self, panel: RenderableType, question: Question) -> Decision:
+        """Show `panel`, then ask `question` until it is answered yes, skip or quit (with --yes: yes, unasked)."""
+        self.console.print(panel)
         if self.auto:
-            self.console.print("[bold]Submitting without asking (--yes).[/bold]")
+            self.console.print(f"[bold]{question.unasked}[/bold]")
             return Decision.SUBMIT
         while True:
             try:
                 answer = self.console.input(
-                    "[bold]Submit this claim?[/bold] [green]y[/green]es / [yellow]s[/yellow]kip / [red]q[/red]uit: "
+                    f"{question.prompt} [green]y[/green]es / [yellow]s[/yellow]kip / [red]q[/red]uit: "
                 )
             except EOFError:
-                self.console.print("No answer (input closed): not submitting, stopping here.")
+                self.console.print(question.closed)
                 return Decision.QUIT
             decision = _ANSWERS.get(answer.strip().lower())
             if decision:
                 return decision
-            self.console.print("Please answer y (submit), s (skip this claim) or q (stop the run).")
+            self.console.print(question.again)
 
     def agrees(self, question: str) -> bool:
         """A yes/no question at the terminal (never answered by --yes, which is for submits); no input is no."""
@@ -92,6 +131,39 @@ class Confirmer:
             if answer.strip().lower() in ("n", "no"):
                 return False
             self.console.print("Please answer y or n.")
+
+
+def is_loopback(url: str) -> bool:
+    """Whether `url` is on this machine (the mock), where --yes needs no allow_unattended and no pacing applies."""
+    return (urlsplit(url).hostname or "") in LOOPBACK
+
+
+def check_way_to_confirm(
+    base_url: str,
+    *,
+    yes: bool,
+    allow_unattended: bool,
+    asks: bool = True,
+    unattended: str,
+    each: str,
+    each_asked: str,
+    nothing: str,
+    unattended_note: str = "",
+) -> None:
+    """Refuse a command that could not confirm as it should: --yes on a real host without allow_unattended, or
+    (when it `asks`) no --yes and no terminal to ask on. The words name what is at stake: `unattended` ("submit
+    claims"), `each` ("claim") and `each_asked` ("submit") confirmed, `nothing` ("filed") that would be done."""
+    if yes and not is_loopback(base_url) and not allow_unattended:
+        raise InvalidInput(
+            f"--yes would {unattended} to {urlsplit(base_url).hostname} without asking anyone.",
+            f"Leave out --yes to confirm each {each}, or set allow_unattended = true in your settings{unattended_note}.",
+        )
+    if not yes and asks and not sys.stdin.isatty():
+        raise InvalidInput(
+            f"There is no terminal to confirm each {each_asked} on, so nothing would be {nothing}.",
+            "Run it from a terminal, or add --yes (allowed against the mock; on a real host it also needs "
+            "allow_unattended = true).",
+        )
 
 
 def render(p: Proposal) -> Panel:

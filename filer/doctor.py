@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from safet_filer import browser
+from safet_filer import browser, browser_profile
 from safet_filer.errors import FilerError
 from safet_filer.settings import DEFAULT_CONFIG_FILE, Settings, config_file_path
 
@@ -45,7 +45,7 @@ def examine(settings: Settings, config_file: Path | None, write: Callable[[str],
 
     profile, profile_ok = settings.profile_dir, True
     try:
-        browser.refuse_everyday_profile(profile)
+        browser_profile.refuse_everyday_profile(profile)
     except FilerError as exc:
         ready = profile_ok = False
         line("Profile", f"{profile} (refused)", f"{exc.message}\n{exc.hint or ''}")
@@ -75,7 +75,7 @@ def examine(settings: Settings, config_file: Path | None, write: Callable[[str],
 
     market = settings.market()
     line("Marketplace", f"{settings.marketplace} ({market.host})")
-    session = browser.has_signin_session(settings) if profile_ok else None
+    session = browser_profile.has_signin_session(settings) if profile_ok else None
     if not profile_ok:
         line("Sign-in", "not checked: the profile above is refused")
     elif session:

@@ -1,50 +1,31 @@
-"""Drafting a claim list from a returns report: which orders become claims, what each carries, what is suggested.
+"""Drafting a claim list from a returns report: which orders become claims, what each carries, what is unknown.
 
 Rows of one order become one claim. Orders that cannot be claimed are left out, each with its reason. A draft
-suggests a claim reason only from facts in the report, and names them; it never approves anything: the JSON it
-writes (`DRAFT_VERSION`, shape in `DraftJson`) marks every claim `"approved": false` for the person to review.
+suggests a claim reason only from facts in the report, and names them (`draft_suggestions`); it never approves
+anything: the JSON it writes (`draft_writing`, shape in `DraftJson`) marks every claim `"approved": false` for the
+person to review.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from safet_filer.claims import DRAFT_VERSION, Reason, file_kind, filing_window
-from safet_filer.errors import InvalidInput
-from safet_filer.private import create_private_file_with, replace_private_file
+from safet_filer.draft_suggestions import Suggestion, describe, suggest
+from safet_filer.draft_writing import ClaimJson, DraftJson, ReportItemJson, json_date
 from safet_filer.returns_report import ReportError, ReturnRow, ReturnsReport
 
 if TYPE_CHECKING:
     from safet_filer.ledger import Entry
     from safet_filer.settings import Marketplace
 
-# Return reasons that need the seller's own look at what came back: the report cannot tell damaged from
-# incomplete from a different item, and those claims need photos. The draft names no reason for them.
-INSPECTION_REASONS = frozenset({"CR-DEFECTIVE", "CR-DAMAGED_BY_CARRIER", "CR-SWITCHEROO", "CR-MISSING_PARTS"})
-# Return reasons where the buyer is at fault (changed their mind, chose wrongly): under Amazon's returns policy
-# the buyer pays the return label, so a label charged to the seller is claimable. Size and fit codes
-# (AMZ-PG-…-TOO-SMALL) are not here: Amazon counts some of them against the listing.
-BUYER_FAULT_REASONS = frozenset(
-    {
-        "CR-UNWANTED_ITEM",
-        "CR-ORDERED_WRONG_ITEM",
-        "CR-FOUND_BETTER_PRICE",
-        "CR-NO_REASON_GIVEN",
-        "CR-UNAUTHORIZED_PURCHASE",
-    }
-)
-SELLER_PAYS_LABEL = frozenset({"seller", "merchant"})  # `Label to be paid by` values meaning the seller pays
-FIRST_SCAN_REFUND = "refundatfirstscan"  # `Resolution`, compared without case
-# A US return reaches the seller within about two weeks of its first scan; with no delivery after that, it is lost.
-NOT_RETURNED_AFTER_DAYS = 14
 _SIGNATURE_BYTES = 16  # more than the longest file signature that claims.file_kind looks for (PNG: 8)
 
 
@@ -58,75 +39,7 @@ class LeftOutReason(StrEnum):
     window_closed = "window_closed"  # the filing window has passed
 
 
-# --- the JSON a draft writes (version 1) --------------------------------------------------------------------------
-
-
-class ItemJson(TypedDict):
-    asin: str
-    quantity: int
-
-
-class ReportItemJson(TypedDict):
-    """An item as the report names it, for the person reviewing."""
-
-    asin: str
-    name: str | None
-    return_reason: str | None
-
-
-class ReportSourceJson(TypedDict):
-    file: str  # the report, as given to `draft`
-    lines: list[int]  # its lines behind this claim
-    items: list[ReportItemJson]
-
-
-class DraftNoteJson(TypedDict):
-    """Per claim: what the draft knows and does not, for `review`; `run` files only claims whose `approved` is true."""
-
-    version: int  # DRAFT_VERSION
-    approved: bool  # false when drafted; the person approves in review
-    suggested_reason: str | None  # a Reason value, or null when the report's facts point to none
-    needs_inspection: bool  # the return reason needs the seller's own look (damaged, missing parts, different item)
-    why: str  # the sentence behind the suggestion, naming the facts
-    facts: dict[str, str | None]  # the report's cells behind the suggestion, by column name (null: empty cell)
-    unknown: list[str]  # "field: sentence" for everything the report cannot know
-    deadline: str | None  # YYYY-MM-DD, as `check` computes it on the day of drafting
-    report: ReportSourceJson
-
-
-class ClaimJson(TypedDict):
-    """A claim of claims.json with the money fields and the draft note."""
-
-    order_id: str
-    reason: str | None  # the suggestion, or null: the person names it
-    sub_reason: None
-    items: list[ItemJson]
-    description: str  # empty when only the person can say what happened
-    attachments: list[str]  # relative to the claims file's folder
-    tracking_id: str | None
-    refund_date: str | None
-    return_delivered_date: str | None
-    refunded_amount: str | None  # a decimal as text, like "24.99": no float rounding
-    currency: str | None  # ISO 4217 code, like "USD"
-    draft: DraftNoteJson
-
-
-class DraftJson(TypedDict):
-    marketplace: str
-    claims: list[ClaimJson]
-
-
 # --- what drafting finds --------------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Suggestion:
-    """A reason the report's facts point to (or none), the sentence why, and those facts."""
-
-    reason: Reason | None
-    why: str
-    facts: dict[str, str | None] = field(default_factory=dict)
-    needs_inspection: bool = False
 
 
 @dataclass(slots=True)
@@ -158,8 +71,8 @@ class DraftClaim:
             "description": self.description,
             "attachments": self.attachments,
             "tracking_id": self.tracking_id,
-            "refund_date": _iso(self.refund_date),
-            "return_delivered_date": _iso(self.return_delivered_date),
+            "refund_date": json_date(self.refund_date),
+            "return_delivered_date": json_date(self.return_delivered_date),
             "refunded_amount": None if self.refunded_amount is None else str(self.refunded_amount),
             "currency": self.currency,
             "draft": {
@@ -170,7 +83,7 @@ class DraftClaim:
                 "why": self.suggestion.why,
                 "facts": self.suggestion.facts,
                 "unknown": self.unknown,
-                "deadline": _iso(self.deadline),
+                "deadline": json_date(self.deadline),
                 "report": {"file": report_name, "lines": self.lines, "items": self.report_items},
             },
         }
@@ -342,8 +255,8 @@ class _Order:
 
     # -- the claim ---------------------------------------------------------------------------------------------
     def claim(self, evidence_dir: Path | None, output_dir: Path, max_files: int) -> DraftClaim:
-        suggestion = self._suggestion()
-        description = _description(suggestion, self)
+        suggestion = suggest(self, self.window.today)
+        description = describe(suggestion, self, self.window.today)
         unknown = self._unknown(suggestion, description)
         attachments, notes = _evidence(evidence_dir, self.order_id, output_dir, max_files)
         if suggestion.needs_inspection and not attachments:
@@ -380,90 +293,6 @@ class _Order:
         for row in self.rows:
             units[row.asin] = units.get(row.asin, 0) + row.return_quantity
         return list(units.items())
-
-    def _suggestion(self) -> Suggestion:
-        """The reason the report's facts point to, strongest first; none when they point to none."""
-        codes = list(dict.fromkeys(row.return_reason for row in self.rows if row.return_reason))
-        inspect = [code for code in codes if code in INSPECTION_REASONS]
-        if inspect:
-            return Suggestion(
-                None,
-                f"The buyer's return reason ({', '.join(inspect)}) says the item came back damaged, incomplete or "
-                "different: only your own look at it can tell which. Name the reason (damaged, missing_parts or "
-                "different_item) and attach photos.",
-                {"Return Reason": ", ".join(inspect)},
-                needs_inspection=True,
-            )
-        for suggest in (self._not_returned, self._outside_window, self._label_charge):
-            found = suggest()
-            if found is not None:
-                return found
-        return Suggestion(
-            None,
-            "No fact in the report points to a claim reason: look at what came back, then name the reason or drop "
-            "the claim.",
-        )
-
-    def _not_returned(self) -> Suggestion | None:
-        first_scan = next((r for r in self.rows if (r.resolution or "").casefold() == FIRST_SCAN_REFUND), None)
-        if first_scan is None or not self.report.has("Return delivery date") or self.delivered is not None:
-            return None
-        if self.refund_date is None:
-            return None
-        days = (self.window.today - self.refund_date).days
-        if days < NOT_RETURNED_AFTER_DAYS:
-            return None
-        since_column = "Refund date" if self.refund_given else "Return request date"
-        since = "the refund" if self.refund_given else "the return request"
-        return Suggestion(
-            Reason.not_returned,
-            f"Amazon refunded at the return's first carrier scan (Resolution {first_scan.resolution}), and {days} "
-            f"days after {since} on {self.refund_date} the report has no return delivery date.",
-            {
-                "Resolution": first_scan.resolution,
-                "Return delivery date": None,
-                since_column: self.refund_date.isoformat(),
-                "Tracking ID": first_scan.tracking_id,
-            },
-        )
-
-    def _outside_window(self) -> Suggestion | None:
-        row = next((r for r in self.rows if r.in_policy is False), None)
-        if row is None:
-            return None
-        return Suggestion(
-            Reason.outside_return_window,
-            f"The report marks the return as outside Amazon's return policy (In policy = N, line {row.line}): "
-            f"requested on {_shown(row.return_request_date)} for an order of {_shown(row.order_date)}.",
-            {
-                "In policy": "N",
-                "Order date": _iso(row.order_date),
-                "Return request date": _iso(row.return_request_date),
-            },
-        )
-
-    def _label_charge(self) -> Suggestion | None:
-        row = next(
-            (
-                r
-                for r in self.rows
-                if r.return_reason in BUYER_FAULT_REASONS and (r.label_paid_by or "").casefold() in SELLER_PAYS_LABEL
-            ),
-            None,
-        )
-        if row is None:
-            return None
-        cost = f" of {row.label_cost} {row.currency or ''}".rstrip() if row.label_cost is not None else ""
-        return Suggestion(
-            Reason.return_label_charge,
-            f"The buyer's return reason {row.return_reason} is the buyer's own doing, yet the return label{cost} "
-            f"is to be paid by the {(row.label_paid_by or '').lower()} (line {row.line}).",
-            {
-                "Return Reason": row.return_reason,
-                "Label to be paid by": row.label_paid_by,
-                "Label cost": None if row.label_cost is None else str(row.label_cost),
-            },
-        )
 
     def _unknown(self, suggestion: Suggestion, description: str) -> list[str]:
         """What the report cannot know about this claim, field by field."""
@@ -504,34 +333,6 @@ class _Order:
         if not description:
             unknown.append("description: only you can say what happened — write it in a sentence or two.")
         return unknown
-
-
-def _description(suggestion: Suggestion, order: _Order) -> str:
-    """A factual description for a suggested reason; empty when only the person can say what happened."""
-    reason = suggestion.reason
-    if reason is Reason.not_returned:
-        assert order.refund_date is not None  # suggested only from a refund date (see _not_returned)
-        tracking = next((row.tracking_id for row in order.rows if row.tracking_id), None)
-        traced = f" Return tracking ID: {tracking}." if tracking else ""
-        return (
-            "Amazon refunded the buyer at the return's first carrier scan, but the return never reached us: "
-            f"{(order.window.today - order.refund_date).days} days after {order.refund_date} it has no delivery "
-            f"scan.{traced}"
-        )
-    if reason is Reason.outside_return_window:
-        row = next(r for r in order.rows if r.in_policy is False)
-        return (
-            f"Amazon accepted this return outside the return window: it was requested on "
-            f"{_shown(row.return_request_date)} for an order placed on {_shown(row.order_date)}, and Amazon's returns "
-            "report marks it as not in policy."
-        )
-    if reason is Reason.return_label_charge:
-        row = next(r for r in order.rows if r.return_reason in BUYER_FAULT_REASONS)
-        return (
-            f"The buyer returned the item for a reason of their own ({row.return_reason}), so the buyer pays the "
-            "return label under Amazon's policy, but the label was charged to us."
-        )
-    return ""
 
 
 def _evidence(folder: Path | None, order_id: str, output_dir: Path, max_files: int) -> tuple[list[str], list[str]]:
@@ -586,51 +387,8 @@ def ledger_entries(path: Path) -> dict[tuple[str, str], Entry]:
         return {(entry.marketplace, entry.order_id): entry for entry in ledger.entries()}
 
 
-# --- writing ------------------------------------------------------------------------------------------------------
-
-
-def write_draft(draft: Draft, path: Path, *, force: bool = False) -> None:
-    """Write the draft's claim list to `path`; refuses to replace an existing file unless `force`."""
-    refuse_existing(path, force)
-    text = json.dumps(draft.to_json(), indent=2, ensure_ascii=False) + "\n"
-    try:
-        if force:
-            replace_private_file(path, text)  # the old list stays whole until the new one is complete
-        else:
-            create_private_file_with(path, text)  # another writer's file is never overwritten silently
-    except FileExistsError:
-        refuse_existing(path, force)
-        raise
-    except OSError as exc:
-        raise InvalidInput(
-            f"{path} cannot be written ({exc.strerror}).",
-            "Check that its folder exists and that you may write there, or give another file with -o.",
-        ) from None
-
-
-def refuse_existing(path: Path, force: bool) -> None:
-    """InvalidInput when `path` exists and `force` is not given (checked before drafting, and again when writing)."""
-    if force:
-        if path.is_dir():
-            raise InvalidInput(f"{path} is a folder.", "Give a file name for the claim list, like claims.json.")
-        return
-    if path.exists() or path.is_symlink():
-        raise InvalidInput(
-            f"{path} already exists; draft never overwrites a claim list.",
-            "Give another file with -o, or add --force to replace it.",
-        )
-
-
 def _earliest(dates: Iterable[date | None]) -> date | None:
     return min((d for d in dates if d is not None), default=None)
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _shown(value: date | None) -> str:
-    return value.isoformat() if value else "an unknown date"
 
 
 def _its_rows(lines: list[int]) -> str:

@@ -1,4 +1,5 @@
-"""What the ledger follows after filing: Seller Central's view of each SAFE-T claim, its history, replies and appeal.
+"""What the ledger follows after filing: Seller Central's view of each SAFE-T claim (`followup_site`) with its
+history, replies and the appeal (`followup_messages`, their states and rules), stored in the ledger's tables.
 
 `sync` records what the dashboard, a claim's page or the returns report shows with `record_site_view`; every
 field that changed is kept in a history with its source. A claim found on the site for an order safet-filer never
@@ -14,122 +15,36 @@ settled by reading the claim's message thread (`message_reconciled`) before anyt
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any, Final
+from typing import Any
 
+from safet_filer.followup_messages import (
+    IN_FLIGHT,
+    MESSAGE_COLUMNS,
+    MESSAGE_TRANSITIONS,
+    Message,
+    MessageKind,
+    MessageState,
+    message_from_row,
+    refuse_appeal,
+    refuse_reply,
+    refuse_while_in_flight,
+)
+from safet_filer.followup_site import (
+    NOT_SHOWN,
+    SITE_COLUMNS,
+    Change,
+    NotShown,
+    SiteClaim,
+    SiteStatus,
+    Source,
+    site_claim_from_row,
+)
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, TRANSITIONS, Entry, Ledger, LedgerError, State, now_iso
 from safet_filer.money import Money
-
-
-class SiteStatus(StrEnum):
-    """A claim's status as Seller Central words it (some marketplaces group Granted and Denied as Resolved)."""
-
-    UNDER_INVESTIGATION = "Under investigation"
-    AWAITING_RESPONSE = "Awaiting seller response"
-    GRANTED = "Granted"
-    DENIED = "Denied"
-    RESOLVED = "Resolved"
-
-    @classmethod
-    def from_text(cls, text: str) -> SiteStatus:
-        """The status a page or report shows, whatever its case and spacing."""
-        wanted = " ".join(text.split()).casefold()
-        for status in cls:
-            if status.value.casefold() == wanted:
-                return status
-        raise LedgerError(
-            f"Seller Central shows the claim status '{text}', which safet-filer does not know.",
-            "Nothing was recorded for this claim. Report the status to safet-filer's maintainers.",
-        )
-
-
-DECIDED = {SiteStatus.GRANTED, SiteStatus.DENIED, SiteStatus.RESOLVED}
-
-
-class Source(StrEnum):
-    """Where a fact about a claim was read."""
-
-    DASHBOARD = "dashboard"
-    CLAIM_PAGE = "claim_page"
-    REPORT = "report"
-
-
-class MessageKind(StrEnum):
-    REPLY = "reply"
-    APPEAL = "appeal"
-
-
-class MessageState(StrEnum):
-    SENDING = "sending"  # committed just before the Send click
-    SENT = "sent"  # the site showed it sent, or it was found in the claim's message thread
-    UNKNOWN = "unknown"  # Send pressed, answer not seen: read the thread before anything else is sent
-    NOT_SENT = "not_sent"  # the thread was read and does not hold it: it may be sent again
-
-
-IN_FLIGHT = {MessageState.SENDING, MessageState.UNKNOWN}
-# Nothing leaves `sent` or `not_sent`. Only `message_reconciled` (the thread was read) reaches `not_sent`.
-MESSAGE_TRANSITIONS: dict[MessageState, set[MessageState]] = {
-    MessageState.SENDING: {MessageState.SENT, MessageState.UNKNOWN, MessageState.NOT_SENT},
-    MessageState.UNKNOWN: {MessageState.SENT, MessageState.UNKNOWN, MessageState.NOT_SENT},
-    MessageState.SENT: set(),
-    MessageState.NOT_SENT: set(),
-}
-
-
-class _NotShown:
-    def __repr__(self) -> str:
-        return "NOT_SHOWN"
-
-
-NOT_SHOWN: Final = _NotShown()  # the source does not show this field (unlike None: it shows it empty)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field of a claim's site view that changed: from `before` to `after` (texts; None when empty)."""
-
-    field: str
-    before: str | None
-    after: str | None
-    source: str | None = None
-    at: str | None = None
-
-
-@dataclass(frozen=True)
-class SiteClaim:
-    """A SAFE-T claim as Seller Central last showed it."""
-
-    marketplace: str
-    claim_id: str
-    order_id: str
-    status: SiteStatus | None
-    reimbursed: Money | None
-    comment: str | None
-    reply_by: date | None
-    appeal_by: date | None
-    source: Source
-    seen_at: str
-
-
-@dataclass(frozen=True)
-class Message:
-    id: int
-    marketplace: str
-    claim_id: str
-    kind: MessageKind
-    state: MessageState
-    body: str
-    attachments: list[str]
-    note: str | None
-    answers_change: int | None  # the status change it answers (the request for information, the decision)
-    run_id: str | None
-    created_at: str
-    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -149,12 +64,6 @@ class Followed:
         return self.site.claim_id if self.site else self.entry.claim_id
 
 
-_SITE_COLUMNS = "marketplace, claim_id, order_id, status, reimbursed_amount, reimbursed_currency, comment, reply_by, appeal_by, source, seen_at"
-_MESSAGE_COLUMNS = (
-    "id, marketplace, claim_id, kind, state, body, attachments, note, answers_change, run_id, created_at, updated_at"
-)
-
-
 class FollowUp:
     """The follow-up part of one open ledger: `FollowUp(ledger)`; every change is one committed transaction."""
 
@@ -170,11 +79,11 @@ class FollowUp:
         claim_id: str,
         *,
         source: Source,
-        status: SiteStatus | None | _NotShown = NOT_SHOWN,
-        reimbursed: Money | None | _NotShown = NOT_SHOWN,
-        comment: str | None | _NotShown = NOT_SHOWN,
-        reply_by: date | None | _NotShown = NOT_SHOWN,
-        appeal_by: date | None | _NotShown = NOT_SHOWN,
+        status: SiteStatus | None | NotShown = NOT_SHOWN,
+        reimbursed: Money | None | NotShown = NOT_SHOWN,
+        comment: str | None | NotShown = NOT_SHOWN,
+        reply_by: date | None | NotShown = NOT_SHOWN,
+        appeal_by: date | None | NotShown = NOT_SHOWN,
         run_id: str | None = None,
     ) -> list[Change]:
         """Record what `source` shows of SAFE-T claim `claim_id` (for `order_id`); return what changed.
@@ -224,16 +133,16 @@ class FollowUp:
 
     def site_claim(self, marketplace: str, claim_id: str) -> SiteClaim | None:
         row = self.db.execute(
-            f"SELECT {_SITE_COLUMNS} FROM site_claims WHERE marketplace = ? AND claim_id = ?", (marketplace, claim_id)
+            f"SELECT {SITE_COLUMNS} FROM site_claims WHERE marketplace = ? AND claim_id = ?", (marketplace, claim_id)
         ).fetchone()
-        return _site_claim(row) if row else None
+        return site_claim_from_row(row) if row else None
 
     def site_claims_of_order(self, marketplace: str, order_id: str) -> list[SiteClaim]:
         rows = self.db.execute(
-            f"SELECT {_SITE_COLUMNS} FROM site_claims WHERE marketplace = ? AND order_id = ? ORDER BY claim_id",
+            f"SELECT {SITE_COLUMNS} FROM site_claims WHERE marketplace = ? AND order_id = ? ORDER BY claim_id",
             (marketplace, order_id),
         ).fetchall()
-        return [_site_claim(r) for r in rows]
+        return [site_claim_from_row(r) for r in rows]
 
     def changes(self, marketplace: str, claim_id: str) -> list[Change]:
         """Every change of the claim's site view, oldest first, with its source and time."""
@@ -297,7 +206,7 @@ class FollowUp:
         today = today or date.today()
         with self.ledger.transaction():
             site = self._known_site_claim(marketplace, claim_id)
-            self._refuse_while_in_flight(site, kind)
+            refuse_while_in_flight(site, kind, self.messages(marketplace, claim_id))
             self._refuse(site, kind, today)
             now = now_iso()
             cursor = self.db.execute(
@@ -342,24 +251,24 @@ class FollowUp:
         return self._move_message(message_id, MessageState.SENT if in_thread else MessageState.NOT_SENT, note)
 
     def message(self, message_id: int) -> Message:
-        row = self.db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
+        row = self.db.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise LedgerError(f"The ledger holds no message {message_id}.")
-        return _message(row)
+        return message_from_row(row)
 
     def messages(self, marketplace: str, claim_id: str) -> list[Message]:
         rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE marketplace = ? AND claim_id = ? ORDER BY id",
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE marketplace = ? AND claim_id = ? ORDER BY id",
             (marketplace, claim_id),
         ).fetchall()
-        return [_message(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     def messages_in_flight(self) -> list[Message]:
         """Every message whose Send may have gone through: each must be looked up in its claim's thread."""
         rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE state IN (?, ?) ORDER BY id", tuple(IN_FLIGHT)
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE state IN (?, ?) ORDER BY id", tuple(IN_FLIGHT)
         ).fetchall()
-        return [_message(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     def answered(self, site: SiteClaim, kind: MessageKind, *, in_flight: bool = True) -> Message | None:
         """The reply sent (or, with `in_flight`, in flight) to the claim's current request, or its appeal: None
@@ -426,66 +335,11 @@ class FollowUp:
 
     def _refuse(self, site: SiteClaim, kind: MessageKind, today: date, *, in_flight: bool = True) -> None:
         """Refuse what the rules forbid; `in_flight=False` leaves out messages whose Send may have gone through."""
+        earlier = self.answered(site, kind, in_flight=in_flight)
         if kind == MessageKind.APPEAL:
-            self._refuse_appeal(site, today, in_flight)
+            refuse_appeal(site, today, earlier)
         else:
-            self._refuse_reply(site, today, in_flight)
-
-    def _refuse_while_in_flight(self, site: SiteClaim, kind: MessageKind) -> None:
-        for m in self.messages(site.marketplace, site.claim_id):
-            if m.state in IN_FLIGHT:
-                raise LedgerError(
-                    f"A {m.kind} on SAFE-T claim {site.claim_id} ({site.marketplace}) is '{m.state}': whether it "
-                    f"reached Seller Central is not known, so no {kind} is sent now.",
-                    f"Run `safet-filer sync` or `safet-filer {kind}` again: either reads the claim's message thread "
-                    "first.",
-                )
-
-    def _refuse_appeal(self, site: SiteClaim, today: date, in_flight: bool) -> None:
-        label = f"SAFE-T claim {site.claim_id} ({site.marketplace})"
-        earlier = self.answered(site, MessageKind.APPEAL, in_flight=in_flight)
-        if earlier is not None:
-            raise LedgerError(
-                f"{label} was already appealed on {earlier.created_at[:10]}; Amazon allows one appeal per claim. "
-                "Nothing was sent.",
-                "Appealing again risks action on your account; wait for Amazon's answer (`safet-filer sync`).",
-            )
-        if site.status not in DECIDED:
-            raise LedgerError(
-                f"{label} is '{site.status or 'not yet seen'}': only a decision (granted or denied) can be "
-                "appealed. Nothing was sent.",
-                "Wait for Amazon's decision; `safet-filer sync` records it when it comes.",
-            )
-        if site.appeal_by is None:
-            raise LedgerError(
-                f"Seller Central shows no Appeal by date for {label}, so it offers no appeal. Nothing was sent.",
-                "Run `safet-filer sync` to read the claim's page again; appeal only when it shows an Appeal by date.",
-            )
-        if today > site.appeal_by:
-            raise LedgerError(
-                f"The appeal window of {label} closed on {site.appeal_by}. Nothing was sent.",
-                "Amazon accepts no appeal after that date; contact Seller Support if you have new evidence.",
-            )
-
-    def _refuse_reply(self, site: SiteClaim, today: date, in_flight: bool) -> None:
-        label = f"SAFE-T claim {site.claim_id} ({site.marketplace})"
-        if site.status != SiteStatus.AWAITING_RESPONSE:
-            raise LedgerError(
-                f"{label} is '{site.status or 'not yet seen'}', not awaiting your response: there is nothing to "
-                "reply to. Nothing was sent.",
-                "Run `safet-filer sync` to see its status; reply only when Amazon asks for more information.",
-            )
-        if site.reply_by is not None and today > site.reply_by:
-            raise LedgerError(
-                f"The reply window of {label} closed on {site.reply_by}. Nothing was sent.",
-                "Run `safet-filer sync` to see what Amazon decided; a decision can be appealed once.",
-            )
-        earlier = self.answered(site, MessageKind.REPLY, in_flight=in_flight)
-        if earlier is not None:
-            raise LedgerError(
-                f"{label} was already answered on {earlier.created_at[:10]}, after Amazon asked. Nothing was sent.",
-                "Wait for Amazon: `safet-filer sync` shows whether it asks again.",
-            )
+            refuse_reply(site, today, earlier)
 
     def _move_message(self, message_id: int, to: MessageState, note: str | None) -> Message:
         with self.ledger.transaction():
@@ -536,34 +390,3 @@ def _text(value: Any) -> str | None:
 
 def _field_text(site: SiteClaim, field: str) -> str | None:
     return _text(getattr(site, field))
-
-
-def _site_claim(row: sqlite3.Row) -> SiteClaim:
-    reimbursed = (
-        Money(Decimal(row["reimbursed_amount"]), row["reimbursed_currency"])
-        if row["reimbursed_amount"] is not None
-        else None
-    )
-    return SiteClaim(
-        marketplace=row["marketplace"],
-        claim_id=row["claim_id"],
-        order_id=row["order_id"],
-        status=SiteStatus(row["status"]) if row["status"] else None,
-        reimbursed=reimbursed,
-        comment=row["comment"],
-        reply_by=date.fromisoformat(row["reply_by"]) if row["reply_by"] else None,
-        appeal_by=date.fromisoformat(row["appeal_by"]) if row["appeal_by"] else None,
-        source=Source(row["source"]),
-        seen_at=row["seen_at"],
-    )
-
-
-def _message(row: sqlite3.Row) -> Message:
-    return Message(
-        **{
-            **dict(row),
-            "kind": MessageKind(row["kind"]),
-            "state": MessageState(row["state"]),
-            "attachments": json.loads(row["attachments"]),
-        }
-    )

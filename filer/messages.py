@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from safet_filer.claims.evidence import judge_file
 from safet_filer.claims.sentences import Problem, validation_problems
 from safet_filer.errors import InvalidInput
-from safet_filer.followup import FollowUp, MessageKind
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import MessageKind
 from safet_filer.settings import Marketplace
 
 

@@ -13,107 +13,29 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from safet_filer.claims import ASIN_RE, ORDER_ID_RE
 from safet_filer.errors import InvalidInput
+from safet_filer.returns_report_cells import (
+    amount_cell,
+    asin_cell,
+    count_cell,
+    currency_cell,
+    date_cell,
+    flag_cell,
+    order_id_cell,
+    quantity_cell,
+    text_cell,
+)
 
 
 class ReportError(InvalidInput):
     """The returns report cannot be read: the message names the file, line and column; nothing was written."""
-
-
-# --- cell types: each turns a non-empty cell into its value, or raises ValueError with the end of a sentence ----
-
-_MONTHS = {name: n for n, name in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
-_AMAZON_DATE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
-_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_GROUPED_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,234.56
-_DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")  # 24,99 (two digits after the comma cannot be a thousands group)
-_YES = {"y", "yes", "true"}
-_NO = {"n", "no", "false"}
-
-
-def _text(value: str) -> str:
-    return value
-
-
-def _date(value: str) -> date:
-    """`10-Jul-2025` and `10-Jul-25` as Amazon writes them, or ISO `2025-07-10` (a time after it is ignored)."""
-    match = _AMAZON_DATE.fullmatch(value)
-    try:
-        if match:
-            day, month_name, year = match.groups()
-            month = _MONTHS.get(month_name.lower())
-            if month is not None:
-                return date(int(year) + (2000 if len(year) == 2 else 0), month, int(day))
-        match = _ISO_DATE.fullmatch(value)
-        if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise ValueError(f'"{value}" is not a real date — check the day and month') from None
-    raise ValueError(f'"{value}" is not a date written as 10-Jul-2025, 10-Jul-25 or 2025-07-10')
-
-
-def _amount(value: str) -> Decimal:
-    text = value
-    if _GROUPED_NUMBER.fullmatch(text):
-        text = text.replace(",", "")
-    elif _DECIMAL_COMMA.fullmatch(text):
-        text = text.replace(",", ".")
-    elif not _PLAIN_NUMBER.fullmatch(text):
-        raise ValueError(f'"{value}" is not an amount written as a number, like 24.99')
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the patterns above only let numbers through
-        raise ValueError(f'"{value}" is not an amount written as a number, like 24.99') from None
-
-
-def _count(value: str) -> int:
-    if not value.isdigit():
-        raise ValueError(f'"{value}" is not a whole number of units, like 1')
-    return int(value)
-
-
-def _quantity(value: str) -> int:
-    count = _count(value)
-    if count < 1:
-        raise ValueError(f"is {count}; a returned item is at least 1 unit")
-    return count
-
-
-def _flag(value: str) -> bool:
-    lowered = value.lower()
-    if lowered in _YES:
-        return True
-    if lowered in _NO:
-        return False
-    raise ValueError(f'"{value}" is neither Y nor N')
-
-
-def _order_id(value: str) -> str:
-    if not ORDER_ID_RE.fullmatch(value):
-        raise ValueError(f'"{value}" is not an Amazon order ID (3, 7 and 7 digits joined by dashes)')
-    return value
-
-
-def _asin(value: str) -> str:
-    if not ASIN_RE.fullmatch(value.upper()):
-        raise ValueError(f'"{value}" is not an ASIN (10 letters and digits, like B07XJ8C8F5)')
-    return value.upper()
-
-
-def _currency(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{3}", value):
-        raise ValueError(f'"{value}" is not a currency code like USD')
-    return value.upper()
 
 
 # --- the columns ------------------------------------------------------------------------------------------------
@@ -131,41 +53,41 @@ class Column:
 
 # Amazon's 32 columns in the report's own order, then columns a seller's own file may add.
 REPORT_COLUMNS: tuple[Column, ...] = (
-    Column("Order ID", "order_id", _order_id),
-    Column("Order date", "order_date", _date),
-    Column("Return request date", "return_request_date", _date),
-    Column("Return request status", "return_request_status", _text),
-    Column("Amazon RMA ID", "amazon_rma_id", _text),
-    Column("Merchant RMA ID", "merchant_rma_id", _text, ("Seller RMA ID",)),
-    Column("Label type", "label_type", _text),
-    Column("Label cost", "label_cost", _amount),
-    Column("Currency code", "currency", _currency, ("Currency",)),
-    Column("Return carrier", "return_carrier", _text),
-    Column("Tracking ID", "tracking_id", _text),
-    Column("Label to be paid by", "label_paid_by", _text),
-    Column("A-to-Z Claim", "atoz_claim", _flag),
-    Column("Is prime", "is_prime", _flag),
-    Column("ASIN", "asin", _asin),
-    Column("Merchant SKU", "merchant_sku", _text, ("Seller SKU", "SKU")),
-    Column("Item Name", "item_name", _text),
-    Column("Return quantity", "return_quantity", _quantity),
-    Column("Return Reason", "return_reason", _text),
-    Column("In policy", "in_policy", _flag),
-    Column("Return type", "return_type", _text),
-    Column("Resolution", "resolution", _text),
-    Column("Invoice number", "invoice_number", _text),
-    Column("Return delivery date", "return_delivery_date", _date),
-    Column("Order Amount", "order_amount", _amount),
-    Column("Order quantity", "order_quantity", _count),
-    Column("SafeT Action reason", "safet_action_reason", _text),
-    Column("SafeT claim id", "safet_claim_id", _text),
-    Column("SafeT claim state", "safet_claim_state", _text),
-    Column("SafeT claim creation time", "safet_claim_created", _text),
-    Column("SafeT claim reimbursement amount", "safet_reimbursement", _amount),
-    Column("Refunded Amount", "refunded_amount", _amount),
+    Column("Order ID", "order_id", order_id_cell),
+    Column("Order date", "order_date", date_cell),
+    Column("Return request date", "return_request_date", date_cell),
+    Column("Return request status", "return_request_status", text_cell),
+    Column("Amazon RMA ID", "amazon_rma_id", text_cell),
+    Column("Merchant RMA ID", "merchant_rma_id", text_cell, ("Seller RMA ID",)),
+    Column("Label type", "label_type", text_cell),
+    Column("Label cost", "label_cost", amount_cell),
+    Column("Currency code", "currency", currency_cell, ("Currency",)),
+    Column("Return carrier", "return_carrier", text_cell),
+    Column("Tracking ID", "tracking_id", text_cell),
+    Column("Label to be paid by", "label_paid_by", text_cell),
+    Column("A-to-Z Claim", "atoz_claim", flag_cell),
+    Column("Is prime", "is_prime", flag_cell),
+    Column("ASIN", "asin", asin_cell),
+    Column("Merchant SKU", "merchant_sku", text_cell, ("Seller SKU", "SKU")),
+    Column("Item Name", "item_name", text_cell),
+    Column("Return quantity", "return_quantity", quantity_cell),
+    Column("Return Reason", "return_reason", text_cell),
+    Column("In policy", "in_policy", flag_cell),
+    Column("Return type", "return_type", text_cell),
+    Column("Resolution", "resolution", text_cell),
+    Column("Invoice number", "invoice_number", text_cell),
+    Column("Return delivery date", "return_delivery_date", date_cell),
+    Column("Order Amount", "order_amount", amount_cell),
+    Column("Order quantity", "order_quantity", count_cell),
+    Column("SafeT Action reason", "safet_action_reason", text_cell),
+    Column("SafeT claim id", "safet_claim_id", text_cell),
+    Column("SafeT claim state", "safet_claim_state", text_cell),
+    Column("SafeT claim creation time", "safet_claim_created", text_cell),
+    Column("SafeT claim reimbursement amount", "safet_reimbursement", amount_cell),
+    Column("Refunded Amount", "refunded_amount", amount_cell),
 )
 # Not in Amazon's report, which has no refund date; a seller's own CSV may have one, and it is then used.
-EXTRA_COLUMNS: tuple[Column, ...] = (Column("Refund date", "refund_date", _date),)
+EXTRA_COLUMNS: tuple[Column, ...] = (Column("Refund date", "refund_date", date_cell),)
 # The least a row needs to become part of a claim; every other column may be absent from a seller's CSV.
 REQUIRED = ("Order ID", "ASIN", "Return quantity")
 

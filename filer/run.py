@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from loguru import logger
 from rich.console import Console
 
 from safet_filer import __version__
 from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
-from safet_filer.confirm import Confirmer, Decision, Proposal
+from safet_filer.confirm import Confirmer, Decision, Proposal, check_way_to_confirm, is_loopback
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput
 from safet_filer.filing import ClaimCourse, ClaimSite, CourseContext
 from safet_filer.flows.labels import SiteLabels
@@ -32,8 +31,6 @@ from safet_filer.ledger import Ledger, State, command_line, exclusive
 from safet_filer.logs import start_run_log
 from safet_filer.report import ClaimRecord, RunFolder
 from safet_filer.settings import Settings
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 # The site a run files on, opened for its base URL (the browser session; an in-process fake in tests).
 SiteOpener = Callable[[str], AbstractContextManager[ClaimSite]]
@@ -91,10 +88,6 @@ class Interruption:
             yield
         finally:
             self._prompting = False
-
-
-def is_loopback(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in LOOPBACK
 
 
 class FilingRun:
@@ -194,18 +187,17 @@ class FilingRun:
 
     def _confirmer(self, base_url: str) -> Confirmer:
         opts = self.options
-        if opts.yes and not is_loopback(base_url) and not self.settings.allow_unattended:
-            raise InvalidInput(
-                f"--yes would submit claims to {urlsplit(base_url).hostname} without asking anyone.",
-                "Leave out --yes to confirm each claim, or set allow_unattended = true in your settings "
-                "if you really mean to file unattended (every such submit is marked 'auto' in the ledger).",
-            )
-        if not opts.yes and not opts.rehearse and not sys.stdin.isatty():
-            raise InvalidInput(
-                "There is no terminal to confirm each submit on, so nothing would be filed.",
-                "Run it from a terminal, or add --yes (allowed against the mock; on a real host it also needs "
-                "allow_unattended = true).",
-            )
+        check_way_to_confirm(
+            base_url,
+            yes=opts.yes,
+            allow_unattended=self.settings.allow_unattended,
+            asks=not opts.rehearse,
+            unattended="submit claims",
+            each="claim",
+            each_asked="submit",
+            nothing="filed",
+            unattended_note=" if you really mean to file unattended (every such submit is marked 'auto' in the ledger)",
+        )
         return Confirmer(self.console, auto=opts.yes)
 
     def _mode(self) -> str:

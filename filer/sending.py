@@ -9,14 +9,12 @@ came. The next `reply`, `appeal` or `sync` reads the thread before anything else
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console, Group
@@ -25,11 +23,12 @@ from rich.table import Table
 from rich.text import Text
 
 from safet_filer import __version__
-from safet_filer.confirm import Decision
+from safet_filer.confirm import Confirmer, Decision, check_way_to_confirm, send_question
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput, NeedsPerson, first_line
 from safet_filer.flows.claim_page import ClaimPage, FormContent, MessageForm, ThreadMessage, same_text
 from safet_filer.flows.site import LeftSite, SignInRequired, StepFailed
-from safet_filer.followup import FollowUp, MessageKind, MessageState
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import MessageKind, MessageState
 from safet_filer.messages import Outgoing
 from safet_filer.report import ClaimRecord, RunFolder
 from safet_filer.settings import Settings
@@ -37,9 +36,6 @@ from safet_filer.site_guard import guarded
 from safet_filer.thread import settle_in_flight, times_in_thread, type_name
 
 T = TypeVar("T")
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-_ANSWERS = {"y": Decision.SUBMIT, "yes": Decision.SUBMIT, "s": Decision.SKIP, "skip": Decision.SKIP}
-_ANSWERS |= {"n": Decision.SKIP, "no": Decision.SKIP, "q": Decision.QUIT, "quit": Decision.QUIT}
 
 
 @dataclass
@@ -49,33 +45,6 @@ class SendOptions:
     base_url: str
     yes: bool = False
     headed: bool = False
-
-
-class MessageConfirmer:
-    """Shows what the form is about to send; asks the person, or with `auto` (--yes) sends unasked."""
-
-    def __init__(self, console: Console, *, auto: bool):
-        self.console = console
-        self.auto = auto
-
-    def ask(self, outgoing: Outgoing, shown: FormContent, screenshot: Path, site: str) -> Decision:
-        self.console.print(render(outgoing, shown, screenshot, site))
-        if self.auto:
-            self.console.print("[bold]Sending without asking (--yes).[/bold]")
-            return Decision.SUBMIT
-        while True:
-            try:
-                answer = self.console.input(
-                    f"[bold]Send this {outgoing.kind}?[/bold] [green]y[/green]es / [yellow]s[/yellow]kip / "
-                    "[red]q[/red]uit: "
-                )
-            except EOFError:
-                self.console.print("No answer (input closed): not sending, stopping here.")
-                return Decision.QUIT
-            decision = _ANSWERS.get(answer.strip().lower())
-            if decision:
-                return decision
-            self.console.print(f"Please answer y (send), s (skip this {outgoing.kind}) or q (stop).")
 
 
 def render(outgoing: Outgoing, shown: FormContent, screenshot: Path, site: str) -> Panel:
@@ -94,24 +63,18 @@ def render(outgoing: Outgoing, shown: FormContent, screenshot: Path, site: str) 
     )
 
 
-def is_loopback(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in LOOPBACK
-
-
-def confirmer_for(settings: Settings, options: SendOptions, console: Console) -> MessageConfirmer:
+def confirmer_for(settings: Settings, options: SendOptions, console: Console) -> Confirmer:
     """--yes only against the mock (loopback) unless allow_unattended; without it, a terminal to ask on."""
-    if options.yes and not is_loopback(options.base_url) and not settings.allow_unattended:
-        raise InvalidInput(
-            f"--yes would send to {urlsplit(options.base_url).hostname} without asking anyone.",
-            "Leave out --yes to confirm each message, or set allow_unattended = true in your settings.",
-        )
-    if not options.yes and not sys.stdin.isatty():
-        raise InvalidInput(
-            f"There is no terminal to confirm each {options.kind} on, so nothing would be sent.",
-            "Run it from a terminal, or add --yes (allowed against the mock; on a real host it also needs "
-            "allow_unattended = true).",
-        )
-    return MessageConfirmer(console, auto=options.yes)
+    check_way_to_confirm(
+        options.base_url,
+        yes=options.yes,
+        allow_unattended=settings.allow_unattended,
+        unattended="send",
+        each="message",
+        each_asked=options.kind,
+        nothing="sent",
+    )
+    return Confirmer(console, auto=options.yes)
 
 
 class MessageCourse:
@@ -284,7 +247,8 @@ class Sender:
         return guarded(action, self.session, self.settings, self.console, self.command, label)
 
     def ask(self, outgoing: Outgoing, shown: FormContent, screenshot: Path) -> Decision:
-        return self.confirmer.ask(outgoing, shown, screenshot, self.options.base_url)
+        panel = render(outgoing, shown, screenshot, self.options.base_url)
+        return self.confirmer.decide(panel, send_question(outgoing.kind))
 
     def keep_failure(self, record: ClaimRecord) -> None:
         self.folder.keep_failure(record, self.session.failure_evidence())

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from safet_filer.followup import DECIDED, Followed, MessageKind, SiteStatus
+from safet_filer.followup import Followed
+from safet_filer.followup_messages import MessageKind
+from safet_filer.followup_site import DECIDED, SiteStatus
 from safet_filer.ledger import DONE, NEEDS_RECONCILING, State
 
 _NOT_FILED = {State.PENDING, State.READY, State.FAILED, State.SKIPPED}

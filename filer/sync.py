@@ -21,7 +21,9 @@ from safet_filer.flows.claim_page import ThreadMessage
 from safet_filer.flows.dashboard import FiledClaim
 from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.site import LeftSite, StepFailed
-from safet_filer.followup import DECIDED, Change, FollowUp, Message, MessageKind, MessageState, SiteStatus, Source
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import Message, MessageKind, MessageState
+from safet_filer.followup_site import DECIDED, Change, SiteStatus, Source
 from safet_filer.ledger import DONE, Money
 from safet_filer.site_values import is_empty, parse_date, parse_money
 from safet_filer.thread import settle_in_flight

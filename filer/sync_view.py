@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from safet_filer.followup import Change
+from safet_filer.followup_site import Change
 from safet_filer.sync import SyncResult
 
 _FIELDS = {

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from safet_filer.flows.claim_page import ThreadMessage, same_text
 from safet_filer.flows.labels import SiteLabels
-from safet_filer.followup import IN_FLIGHT, FollowUp, Message, MessageKind, MessageState
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import IN_FLIGHT, Message, MessageKind, MessageState
 
 
 def type_name(kind: MessageKind, labels: SiteLabels) -> str:

@@ -204,3 +204,20 @@ def quick_mock_site(_quick_mock_server):
     _quick_mock_server.reset()
     yield _quick_mock_server
     _quick_mock_server.reset()
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    """A fresh ledger in the test's folder, open for the test."""
+    from safet_filer.ledger import Ledger
+
+    with Ledger(tmp_path / "ledger.sqlite3") as led:
+        yield led
+
+
+@pytest.fixture
+def follow(ledger):
+    """What follows the claims after filing, on the test's `ledger`."""
+    from safet_filer.followup import FollowUp
+
+    return FollowUp(ledger)

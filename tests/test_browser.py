@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from safet_filer import __version__, browser
+from safet_filer import __version__, browser, browser_profile
 from safet_filer.browser import (
     QUIET_ARGS,
     BrowserInfo,
@@ -406,19 +406,19 @@ def cookie_db(profile: Path, rows: list[tuple[str, str, int]]) -> Path:
 )
 def test_a_sign_in_session_is_judged_from_cookie_names_for_the_marketplace(tmp_path, rows, expected):
     cookie_db(tmp_path / "profile", rows)
-    assert browser.has_signin_session(load_settings(profile_dir=tmp_path / "profile")) is expected
+    assert browser_profile.has_signin_session(load_settings(profile_dir=tmp_path / "profile")) is expected
 
 
 def test_sign_in_session_without_a_profile_or_with_an_unreadable_database(tmp_path):
     settings = load_settings(profile_dir=tmp_path / "profile")
-    assert browser.has_signin_session(settings) is False
+    assert browser_profile.has_signin_session(settings) is False
     database = tmp_path / "profile" / "Default" / "Cookies"
     database.parent.mkdir(parents=True)
     database.write_bytes(b"this is not sqlite" * 100)
-    assert browser.has_signin_session(settings) is None
+    assert browser_profile.has_signin_session(settings) is None
 
 
 def test_on_a_loopback_site_any_cookie_counts_as_a_session(tmp_path):
     cookie_db(tmp_path / "profile", [("127.0.0.1", "mock-session", chrome_time(3600))])
     settings = load_settings(profile_dir=tmp_path / "profile")
-    assert browser.has_signin_session(settings, host="127.0.0.1:8765") is True
+    assert browser_profile.has_signin_session(settings, host="127.0.0.1:8765") is True

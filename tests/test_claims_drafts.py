@@ -23,7 +23,7 @@ from safet_filer.claims import (
     refunded_totals,
 )
 from safet_filer.claims_view import check_as_dict, print_check
-from safet_filer.draft import ClaimJson, DraftNoteJson
+from safet_filer.draft_writing import ClaimJson, DraftNoteJson
 from safet_filer.errors import InvalidInput
 from safet_filer.settings import Settings
 

@@ -8,18 +8,14 @@ import sqlite3
 from datetime import date, timedelta
 from decimal import Decimal
 
+import ledgers
 import pytest
 from click.testing import CliRunner
 
 from safet_filer.cli import cli
-from safet_filer.followup import (
-    NOT_SHOWN,
-    FollowUp,
-    MessageKind,
-    MessageState,
-    SiteStatus,
-    Source,
-)
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import MessageKind, MessageState
+from safet_filer.followup_site import NOT_SHOWN, SiteStatus, Source
 from safet_filer.ledger import Ledger, LedgerError, State
 from safet_filer.money import Money
 
@@ -29,22 +25,8 @@ ORDER, CLAIM = "113-1000001-0000001", "11111-11111-1111111"
 APPEAL, REPLY = MessageKind.APPEAL, MessageKind.REPLY
 
 
-@pytest.fixture
-def ledger(tmp_path):
-    with Ledger(tmp_path / "ledger.sqlite3") as led:
-        yield led
-
-
-@pytest.fixture
-def follow(ledger):
-    return FollowUp(ledger)
-
-
-def file_claim(ledger, order=ORDER, claim=CLAIM, claimed="20.00", deadline=None, currency="USD"):
-    ledger.move(US, order, State.PENDING, claimed=Money(Decimal(claimed), currency), filing_deadline=deadline)
-    ledger.move(US, order, State.READY)
-    ledger.move(US, order, State.SUBMITTING, confirmed_by="person")
-    return ledger.move(US, order, State.FILED, claim_id=claim, message=f"Filed as SAFE-T claim {claim}.")
+def file_claim(ledger, order=ORDER, claim=CLAIM, **given):
+    return ledgers.file_claim(ledger, order, claim, **given)
 
 
 def seen(follow, status, order=ORDER, claim=CLAIM, source=Source.CLAIM_PAGE, **fields):

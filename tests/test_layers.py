@@ -1,11 +1,13 @@
 """The house's shape, checked: imports run one way (cli → run → a claim's course → flows, ledger, confirm, report →
-claims, settings), with no cycle, not even through an import inside a function.
+claims, settings), with no cycle, not even through an import inside a function; and the README's Layout section
+names every module of filer/ and flows/, and none that is gone.
 
 The import graph is read from the source (every `import`, at any depth), so nothing hidden in a function or behind
 `TYPE_CHECKING` escapes it.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -99,11 +101,20 @@ BELOW = {
     ),
     "the mock Seller Central": (("safet_filer.fixtures",), ("safet_filer.fixtures",)),
     "the ledger": (
-        ("safet_filer.ledger", "safet_filer.ledger_schema", "safet_filer.followup", "safet_filer.standing"),
         (
             "safet_filer.ledger",
             "safet_filer.ledger_schema",
             "safet_filer.followup",
+            "safet_filer.followup_site",
+            "safet_filer.followup_messages",
+            "safet_filer.standing",
+        ),
+        (
+            "safet_filer.ledger",
+            "safet_filer.ledger_schema",
+            "safet_filer.followup",
+            "safet_filer.followup_site",
+            "safet_filer.followup_messages",
             "safet_filer.errors",
             "safet_filer.private",
             "safet_filer.money",
@@ -134,3 +145,46 @@ def test_only_the_command_line_imports_the_run_and_only_the_run_imports_a_claims
     assert importers["safet_filer.run"] == ["cli"]
     assert importers["safet_filer.filing"] == ["run"]
     assert not [short(n) for n in GRAPH if "safet_filer.cli" in GRAPH[n] and n != "safet_filer.__main__"]
+
+
+# -- the README's layout names every module, and only modules that exist ---------------------------------------------
+def layout_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n## Layout\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def modules_the_layout_names() -> set[str]:
+    """Every `name.py` of the Layout section as a path from the repository's root: a table row's names belong to its
+    folder (the first cell, kept for the rows under it), those after `claims/` in a filer row to filer/claims/;
+    a name with a slash is a path already."""
+    named: set[str] = set()
+    folder = ""
+    for line in layout_section().splitlines():
+        if line.startswith("|"):
+            first, _, rest = line.strip("|").partition("|")
+            first = first.strip().strip("`")
+            if first.endswith("/"):
+                folder = first
+            elif first:
+                folder = ""  # a file's row (docs/site-interface.md): its names are paths
+            for cell in rest.split(";"):
+                subfolder = "claims/" if folder == "filer/" and cell.strip().startswith("`claims/`") else ""
+                for name in re.findall(r"`([\w/]+\.py)`", cell):
+                    named.add(name if "/" in name else f"{folder}{subfolder}{name}")
+        else:
+            named |= set(re.findall(r"`([\w/]+/[\w]+\.py)`", line))
+    return named
+
+
+def test_the_readme_layout_names_every_module_of_the_tool_and_none_that_is_gone():
+    named = modules_the_layout_names()
+    modules = {
+        path.relative_to(ROOT).as_posix()
+        for folder in ("filer", "flows")
+        for path in (ROOT / folder).rglob("*.py")
+        if not path.name.startswith("__")
+    }
+    assert sorted(modules - named) == [], "modules the README's Layout section does not name"
+    assert sorted(p for p in named if not (ROOT / p).is_file()) == [], "the README's Layout names these, not on disk"

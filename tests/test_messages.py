@@ -6,7 +6,9 @@ import pytest
 from runs import png_bytes
 
 from safet_filer.errors import InvalidInput
-from safet_filer.followup import FollowUp, MessageKind, SiteStatus, Source
+from safet_filer.followup import FollowUp
+from safet_filer.followup_messages import MessageKind
+from safet_filer.followup_site import SiteStatus, Source
 from safet_filer.ledger import Ledger
 from safet_filer.messages import check_messages
 from safet_filer.settings import load_settings

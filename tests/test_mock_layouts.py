@@ -21,7 +21,6 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from safet_filer.fixtures.layouts import CHOICES, DEFAULT_NOTICE
-from safet_filer.fixtures.scenario import BUNDLED_SCENARIO
 from safet_filer.fixtures.server import MockSellerCentral
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x11" * 300
@@ -59,19 +58,10 @@ LAYOUTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def _layout_server():
-    scenario = json.loads(BUNDLED_SCENARIO.read_text())
-    scenario["settings"]["eligibility_delay_ms"] = [0, 0]
-    with MockSellerCentral(scenario=scenario) as site:
-        yield site
-
-
 @pytest.fixture
-def site(_layout_server):
-    _layout_server.reset()
-    yield _layout_server
-    _layout_server.reset()
+def site(quick_mock_site):
+    """The mock answering eligibility at once, back to the default layout before and after each test."""
+    return quick_mock_site
 
 
 @pytest.fixture

@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from ledgers import file_claim
 
 from safet_filer.flows.claim_page import ThreadMessage
 from safet_filer.flows.dashboard import FiledClaim
 from safet_filer.flows.labels import labels_for
-from safet_filer.followup import FollowUp, MessageKind, MessageState, SiteStatus, Source
-from safet_filer.ledger import Ledger, Money, State
+from safet_filer.followup_messages import MessageKind, MessageState
+from safet_filer.followup_site import SiteStatus, Source
+from safet_filer.ledger import Money, State
 from safet_filer.sync import Syncer, sync_report
 
 US = "US"
@@ -58,23 +60,8 @@ def page(order_claim, status, amount="—", comment="—", reply_by="—", appea
     }
 
 
-@pytest.fixture
-def ledger(tmp_path):
-    with Ledger(tmp_path / "ledger.sqlite3") as led:
-        yield led
-
-
-@pytest.fixture
-def follow(ledger):
-    return FollowUp(ledger)
-
-
 def file_ours(ledger):
-    order, claim = OURS
-    ledger.move(US, order, State.PENDING, claimed=Money(Decimal("24.99"), "USD"))
-    ledger.move(US, order, State.READY)
-    ledger.move(US, order, State.SUBMITTING)
-    ledger.move(US, order, State.FILED, claim_id=claim)
+    file_claim(ledger, *OURS, claimed="24.99")
 
 
 def syncer(follow, today=TODAY):

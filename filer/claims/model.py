@@ -46,10 +46,15 @@ def _order_id(value: str) -> str:
     return trimmed
 
 
+def _in_capitals(pattern: re.Pattern[str], value: str) -> str:
+    """The hint for a value that is right but for its case."""
+    return f" — write it in capitals: {value.upper()}" if pattern.fullmatch(value.upper()) else ""
+
+
 def _asin(value: str) -> str:
     if ASIN_RE.fullmatch(value):
         return value
-    hint = f" — write it in capitals: {value.upper()}" if ASIN_RE.fullmatch(value.upper()) else ""
+    hint = _in_capitals(ASIN_RE, value)
     raise PydanticCustomError(
         "asin",
         '"{value}" is not an ASIN; ASINs are 10 capital letters and digits, like B07XJ8C8F5{hint}.',
@@ -128,7 +133,7 @@ def _amount(value: Any) -> Any:
 def _currency(value: str) -> str:
     if CURRENCY_RE.fullmatch(value):
         return value
-    hint = f" — write it in capitals: {value.upper()}" if CURRENCY_RE.fullmatch(value.upper()) else ""
+    hint = _in_capitals(CURRENCY_RE, value)
     raise PydanticCustomError(
         "currency",
         '"{value}" is not a currency code; codes are 3 capital letters, like USD or EUR{hint}.',

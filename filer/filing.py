@@ -19,7 +19,7 @@ from loguru import logger
 from safet_filer.claims import CheckedClaim, Claim, fingerprint
 from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
-from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
+from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, StepSeen, WizardClaim
 from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.site import AutomationRestricted, LeftSite, SignInRequired, SiteError, StepFailed
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review
@@ -189,6 +189,7 @@ class ClaimCourse(StepReport):
 
     def _fill_once(self) -> FilledClaim:
         self.record.screenshots.clear()
+        self.record.steps_seen.clear()
         self.shots.clear()
         filled = self.site.fill_to_review(self._wizard_claim(), self)
         if filled.review is not None:
@@ -272,6 +273,9 @@ class ClaimCourse(StepReport):
 
     def shot(self, step: str, png: bytes) -> None:
         self.shots[step] = self.ctx.folder.screenshot(self.record, step, png)
+
+    def seen(self, step: StepSeen) -> None:
+        self.record.steps_seen.append(asdict(step))
 
     # -- asking, then the one submit ------------------------------------------------------------------------------
     def _ask_and_submit(self, review: Review) -> None:

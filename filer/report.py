@@ -29,6 +29,7 @@ class ClaimRecord:
     screenshots: list[str] = field(default_factory=list)  # paths relative to the run folder
     evidence: list[str] = field(default_factory=list)  # failure evidence: page.html, failure.png, trace.zip
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
+    steps_seen: list[dict[str, Any]] = field(default_factory=list)  # per wizard step: what was recognised, matched
 
 
 class RunFolder:

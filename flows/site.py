@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
@@ -10,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from safet_filer.errors import first_line
 from safet_filer.flows.labels import SiteLabels
+from safet_filer.flows.wizard import CLAIM_ID  # noqa: F401  the one pattern of a SAFE-T claim ID, for every page
 
 
 class SiteError(Exception):
@@ -168,6 +168,3 @@ def key_value_rows(table: Locator) -> dict[str, str]:
         if keys and values:
             result[keys[0].strip()] = values[0].strip()
     return result
-
-
-CLAIM_ID = re.compile(r"\b\d{5}-\d{5}-\d{7}\b")

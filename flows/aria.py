@@ -112,7 +112,10 @@ _KEY = re.compile(r'^(?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"))?(?P<states
 
 
 def _node(rest: str) -> Node:
-    if rest.startswith('"'):  # the whole key is quoted when it holds ": " or the like
+    if rest.startswith("'"):  # the whole key is single-quoted when it holds ": " or the like ('' is a quote)
+        end = _single_quoted_end(rest)
+        key, after = rest[1:end].replace("''", "'"), rest[end + 1 :]
+    elif rest.startswith('"'):
         end = _quoted_end(rest)
         key, after = _unquote(rest[: end + 1]), rest[end + 1 :]
     else:
@@ -132,6 +135,18 @@ def _node(rest: str) -> Node:
     name = json.loads(found.group("name")) if found.group("name") else ""
     states = frozenset(re.findall(r"\[([^\]]*)\]", found.group("states") or ""))  # "checked", "level=2", …
     return Node(found.group("role"), name=name, states=states, value=value)
+
+
+def _single_quoted_end(text: str) -> int:
+    i = 1
+    while i < len(text):
+        if text[i] == "'":
+            if text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return len(text) - 1
 
 
 def _quoted_end(text: str) -> int:

@@ -41,7 +41,7 @@ from safet_filer.flows.wizard_decide import (
     decide,
 )
 from safet_filer.flows.wizard_page import WizardPage
-from safet_filer.flows.wizard_state import PageState, read_review, recognise, refusal_of, result_ids
+from safet_filer.flows.wizard_state import DOING, PageState, read_review, recognise, refusal_of, result_ids
 
 STEP_BUDGET = 60  # actions in one fill; the longest walk seen takes about 25
 
@@ -162,7 +162,9 @@ class ClaimWizard:
                 if isinstance(action, CheckEligibility):
                     self._shot(report, "eligibility")
                     journal.said(state)
-            raise StepFailed(state.step, f"the wizard took more than {STEP_BUDGET} actions without reaching the review")
+            raise StepFailed(
+                state.doing, f"the wizard took more than {STEP_BUDGET} actions without reaching the review"
+            )
         except SiteError as exc:
             journal.failed(str(exc))
             raise
@@ -342,7 +344,7 @@ class Journal:
 
     @property
     def current(self) -> str:
-        return self.step.step if self.step else "open the wizard"
+        return DOING[self.step.step] if self.step else "open the wizard"
 
     def at(self, state: PageState) -> None:
         """The flow looks at `state`: a step other than the one it was on begins."""

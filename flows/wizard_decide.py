@@ -161,6 +161,9 @@ def decide(state: PageState, plan: Plan, progress: Progress, labels: SiteLabels)
     describe = _describe(state, plan)
     if describe:
         return describe
+    if state.alerts:  # the site says something is wrong here: never press on past it
+        step = "check eligibility" if progress.checked and progress.quantities is None else state.doing
+        return Fail(step, f"the site answered: {' '.join(state.alerts)}")
     if state.next and not state.next.disabled:
         return PressNext()
     return _stuck(state, progress, lab)
@@ -203,22 +206,14 @@ def _describe(state: PageState, plan: Plan) -> Describe | None:
 
 
 def _stuck(state: PageState, progress: Progress, lab: SiteLabels) -> Fail:
-    """Nothing left that the claim can give, and no enabled Next: say what the page lacks, or what it said."""
-    step = state.step
-    if state.alerts:
-        return Fail(
-            "check eligibility" if progress.checked and progress.quantities is None else step,
-            f"the site answered: {' '.join(state.alerts)}",
-        )
+    """Nothing left that the claim can give, and no enabled Next: say what the page lacks."""
+    step = state.doing
     if state.blank:
         return Fail("open the wizard", "", "textbox", lab.order_id_box, "order_id_box")
     if not state.next:
         if not progress.checked and not state.order_box:
             return Fail("enter the order", "", "textbox", lab.order_id_box, "order_id_box")
         return Fail(step, "", "button", lab.next, "next")
-    shown = "; ".join(
-        f"{role}s: {', '.join(state.names_of(role))}"
-        for role in ("textbox", "combobox", "checkbox")
-        if state.names_of(role)
-    )
+    plural = {"textbox": "text boxes", "combobox": "drop-downs", "checkbox": "checkboxes"}
+    shown = "; ".join(f"{words}: {', '.join(state.names_of(r))}" for r, words in plural.items() if state.names_of(r))
     return Fail(step, f"{lab.next} stays disabled and the page asks for nothing the claim gives ({shown or 'nothing'})")

@@ -20,6 +20,18 @@ ROW_CONTROLS = ("checkbox", "spinbutton", "combobox")
 INPUT_ROLES = ("textbox", "combobox", "spinbutton", "searchbox")
 ASIN_MIXED = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")
 ASIN_DIGITS = re.compile(r"\b\d{9}[\dX]\b")  # books: the ISBN-10 is the ASIN
+DOING = {  # each kind of step, as what the flow was doing there ("Could not add evidence: …")
+    "channel": "choose the fulfillment channel",
+    "order": "enter the order",
+    "eligibility": "check eligibility",
+    "items": "select items",
+    "reasons": "choose reasons",
+    "evidence": "add evidence",
+    "description": "describe the claim",
+    "review": "review",
+    "result": "read the result",
+    "step": "fill the wizard",
+}
 FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|pdf|heic|webp|tiff?)\b", re.IGNORECASE)
 
 
@@ -101,6 +113,11 @@ class PageState:
         if self.description:
             return "description"
         return "eligibility" if self.refusal else "step"
+
+    @property
+    def doing(self) -> str:
+        """What the flow does on this kind of step, as words for a message ("add evidence")."""
+        return DOING[self.step]
 
 
 def recognise(tree: Node, labels: SiteLabels, notices: tuple[str, ...] = ()) -> PageState:

@@ -154,13 +154,16 @@ class ClaimCourse(StepReport):
             self._fail(f"{exc} Nothing more was typed; the claim was not submitted.")
         except AutomationRestricted as exc:
             self._fail(f"{exc} Stopped at once, as Amazon's Agent Policy asks.")
-            raise NeedsPerson(
-                f"Seller Central restricts automated access ({self.checked.label}).",
-                "Amazon's Agent Policy asks automated tools to stop when told to: file the rest by hand, "
-                "or contact Seller Support before running safet-filer again.",
-            ) from None
+            raise self._stop_restricted() from None
         except BrowserStopped as exc:
             self._browser_crashed(str(exc))
+
+    def _stop_restricted(self) -> NeedsPerson:
+        return NeedsPerson(
+            f"Seller Central restricts automated access ({self.checked.label}).",
+            "Amazon's Agent Policy asks automated tools to stop when told to: file the rest by hand, "
+            "or contact Seller Support before running safet-filer again.",
+        )
 
     def _browser_crashed(self, why: str) -> None:
         """Record the claim as failed (nothing was submitted) and start a new browser for the claims after it."""
@@ -335,6 +338,8 @@ class ClaimCourse(StepReport):
             if not pressed:
                 raise
             self._unknown(f"No result after Submit ({exc})")
+            if isinstance(exc, AutomationRestricted):  # it may have gone through; the run stops all the same
+                raise self._stop_restricted() from None
             if isinstance(exc, BrowserStopped) or not self.site.alive():
                 self.site.restart()
             return None

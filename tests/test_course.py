@@ -303,15 +303,20 @@ def test_restricted_access_before_a_submit_stops_the_run_at_once_and_records_why
 
 
 def test_restricted_access_instead_of_the_result_leaves_the_claim_unknown_never_filed_twice(tmp_path):
-    path, claims = claims_file(tmp_path, 1)
+    path, claims = claims_file(tmp_path, 2)
     site = FakeSite.for_claims(claims)
-    site.fail("result", restricted)
+    site.fail("result", restricted, order_id=order_id(1))
     done = run_on(site, path)
+    # The run stops at once, as before a submit: nothing more is asked of the site, claim 2 is not tried.
+    assert done.status == ExitStatus.NEEDS_PERSON, done.output
+    assert "Seller Central restricts automated access (claims[0] (order 113-4000001-1000001))" in done.output
+    assert site.asked == [f"fill {order_id(1)}", f"submit {order_id(1)}"]
     assert site.orders_stored() == [order_id(1)]
     entry = ledger_entries()[order_id(1)]
     assert entry.state == State.UNKNOWN and "Automated access restricted" in entry.message, done.output
+    assert states(order_id(2)) == ["pending"]
     assert run_on(site, path).status == ExitStatus.OK
-    assert_each_stored_once_and_filed(site, [order_id(1)])
+    assert_each_stored_once_and_filed(site, [order_id(1), order_id(2)])
 
 
 # -- sign-in --------------------------------------------------------------------------------------------------------------------

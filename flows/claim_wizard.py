@@ -158,7 +158,7 @@ class ClaimWizard:
                 progress.acted_on.append(state)
                 self._act(action, claim, files, state, report, journal)
                 progress.checked = progress.checked or isinstance(action, CheckEligibility)
-                tree, state = self.wizard.settle(state, journal.current)
+                tree, state = self.wizard.settle(state, state.doing)
                 if isinstance(action, CheckEligibility):
                     self._shot(report, "eligibility")
                     journal.said(state)
@@ -231,7 +231,7 @@ class ClaimWizard:
             table = "reasons" if action.label == "claim_reason" else "sub_reasons"
             chosen = page.choose(box, control.options, (action.option,), f"{table}.{code}", step)
             journal.matched("combobox", action.label, getattr(lab, action.label), control.name)
-            journal.did(f"chose '{chosen}' for {row.asin}")
+            journal.did(f"chose '{chosen}'" + (f" for {row.asin}" if row.asin else ""))
         elif isinstance(action, Upload):
             report.begin("uploading evidence")
             assert state.upload is not None

@@ -183,7 +183,7 @@ def _rows_work(rows: tuple[ItemRow, ...], plan: Plan, progress: Progress) -> Act
         if row.asin in wanted and row.quantity and row.quantity.value.strip() != str(wanted[row.asin]):
             return SelectItems(wanted)
     for row in rows:
-        if row.asin not in wanted:
+        if row.asin not in wanted and row.role != "page":
             continue
         if row.reason and not same_name(row.reason.value, plan.reason):
             return ChooseReason(row.asin, "claim_reason", plan.reason)

@@ -79,7 +79,9 @@ class WizardPage(SitePage):
         self._doing(step, f"could not tick '{name}'", lambda: self.by_name("checkbox", name).first.check())
 
     def row(self, row: ItemRow) -> Locator:
-        """The row showing the ASIN that holds the controls (the innermost, when rows nest)."""
+        """The row showing the ASIN that holds the controls (the innermost, when rows nest); the page for "page"."""
+        if row.role == "page":
+            return self.page.locator("body")
         controls = self.page.get_by_role("checkbox").or_(self.page.get_by_role("spinbutton"))
         controls = controls.or_(self.page.get_by_role("combobox"))
         return self.page.get_by_role(row.role).filter(has_text=row.asin).filter(has=controls).last  # type: ignore[arg-type]

@@ -51,8 +51,8 @@ class Control:
 class ItemRow:
     """One row of an order's items (a table row, a grid row or a list item), known by the ASIN it shows."""
 
-    role: str
-    asin: str
+    role: str  # "page" for reason boxes outside any row: they speak for the whole claim
+    asin: str  # "" for the page
     title: str
     claimable: int | None  # from the Refunded / Already claimed columns or an "up to N" cell; None: not shown
     include: Control | None = None
@@ -128,6 +128,7 @@ def recognise(tree: Node, labels: SiteLabels, notices: tuple[str, ...] = ()) -> 
     alerts = tuple(t for t in (_clean(n.text()) for n in inside if n.role == "alert") if t and t not in notices)
     statuses = [_clean(n.text()) for n in inside if n.role == "status"]
     rows = tuple(_item_rows(tree, lab))
+    loose = _loose_reasons(inside, rows, lab)
     return PageState(
         headings=tuple(n.name for n in inside if n.role == "heading" and "level=2" in n.states),
         channel=_chooser(inside, lab),
@@ -137,7 +138,7 @@ def recognise(tree: Node, labels: SiteLabels, notices: tuple[str, ...] = ()) -> 
         eligible=next((s for s in statuses if contains_name(s, lab.eligible_status)), ""),
         refusal=next((a for a in alerts if refusal_of(a, lab)), ""),
         alerts=alerts,
-        rows=rows,
+        rows=rows + loose,
         upload=_control(inside, "button", lab.upload) or _control(inside, "textbox", lab.upload),
         files_shown=tuple(dict.fromkeys(t for t in _texts(inside) if FILE_NAME.search(t))),
         description=_control(inside, "textbox", lab.description),
@@ -349,6 +350,25 @@ def _item_rows(tree: Node, lab: SiteLabels) -> list[ItemRow]:
 
     visit(tree, [])
     return rows
+
+
+def _loose_reasons(nodes: list[Node], rows: tuple[ItemRow, ...], lab: SiteLabels) -> tuple[ItemRow, ...]:
+    """Reason boxes outside any row (a step asking one reason for the whole claim), as a row of the page itself."""
+    in_rows = sum(1 for r in rows for c in (r.reason, r.sub_reason) if c)
+    boxes = [n for n in nodes if n.role == "combobox" and same_name(n.name, lab.claim_reason)]
+    subs = [n for n in nodes if n.role == "combobox" and same_name(n.name, lab.claim_sub_reason)]
+    if len(boxes) + len(subs) <= in_rows or not boxes:
+        return ()
+    return (
+        ItemRow(
+            "page",
+            asin="",
+            title="",
+            claimable=None,
+            reason=_as_control(boxes[-1]),
+            sub_reason=_as_control(subs[-1]) if subs else None,
+        ),
+    )
 
 
 def _has_controls(node: Node) -> bool:

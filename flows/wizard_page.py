@@ -6,8 +6,8 @@ It decides nothing: claim_wizard asks wizard_decide what to do and this module d
 
 from __future__ import annotations
 
-import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
@@ -29,13 +29,16 @@ class WizardPage(SitePage):
     # -- seeing the page --------------------------------------------------------------------------------------------
     def look(self) -> tuple[Node, PageState] | None:
         """The page's tree and state now; None while it is between two documents (a navigation under way)."""
-        self.check_site()
+        self.check_address()
         try:
             tree = parse_snapshot(self.page.locator("body").aria_snapshot(timeout=self.timeout_ms))
         except PlaywrightError:
             if self.page.is_closed():
                 raise
             return None  # the document was replaced as it was read: look again
+        self.check_address()  # (the page may have moved on while it was read)
+        if tree.first("heading", self.labels.restricted_heading):
+            raise self.restricted()
         return tree, recognise(tree, self.labels, self.notices)
 
     def note_notices(self, tree: Node) -> None:
@@ -70,7 +73,7 @@ class WizardPage(SitePage):
         return (scope or self.page.locator("body")).get_by_role(role, name=name_pattern(name))  # type: ignore[arg-type]
 
     def press(self, role: str, name: str, step: str) -> None:
-        self.click(self.by_name(role, name).first, step)
+        self._doing(step, f"could not press '{name}'", lambda: self.by_name(role, name).first.click())
 
     def type_into(self, name: str, text: str, step: str) -> None:
         self._doing(step, f"could not type into '{name}'", lambda: self.by_name("textbox", name).first.fill(text))
@@ -175,13 +178,9 @@ class WizardPage(SitePage):
             except PlaywrightError as exc:
                 raise StepFailed(step, f"could not choose the files ({first_line(exc)})") from None
 
-    def _doing(self, step: str, what: str, act: object) -> None:
-        self.check_site()
+    def _doing(self, step: str, what: str, act: Callable[[], object]) -> None:
+        self.check_address()  # the page was looked at just before: only the address may have changed since
         try:
-            act()  # type: ignore[operator]
+            act()
         except PlaywrightError as exc:
             raise StepFailed(step, f"{what} ({first_line(exc)})") from None
-
-
-def option_words(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)

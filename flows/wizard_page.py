@@ -6,6 +6,7 @@ It decides nothing: claim_wizard asks wizard_decide what to do and this module d
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,7 +51,7 @@ class WizardPage(SitePage):
         shows, when that does not happen in time. Polls the page state, as Playwright's own assertions do."""
         deadline = time.monotonic() + (timeout_ms or self.timeout_ms) / 1000
         seen: tuple[Node, PageState] | None = None
-        for attempt in range(1_000_000):
+        for attempt in itertools.count():
             looked = self.look()
             if looked:
                 seen = looked

@@ -25,6 +25,16 @@ def contains_name(shown: str, wanted: str) -> bool:
     return " ".join(wanted.split()).casefold() in " ".join(shown.split()).casefold()
 
 
+def spaced(text: str) -> str:
+    """A text with its white space as a person reads it: single spaces, none at the ends."""
+    return " ".join(text.split())
+
+
+def lookup(record: dict[str, str], key: str) -> str:
+    """The value of a {label: value} record under `key`, its label matched as names are; "" when absent."""
+    return next((v for k, v in record.items() if same_name(k, key)), "")
+
+
 def name_pattern(wanted: str) -> re.Pattern[str]:
     """The same rule as `same_name`, for Playwright's `name=` and `has_text=` arguments."""
     words = r"\s+".join(re.escape(w) for w in wanted.split())

@@ -41,7 +41,8 @@ from safet_filer.flows.wizard_decide import (
     decide,
 )
 from safet_filer.flows.wizard_page import WizardPage
-from safet_filer.flows.wizard_state import DOING, PageState, read_review, recognise, refusal_of, result_ids
+from safet_filer.flows.wizard_read import read_review, result_ids
+from safet_filer.flows.wizard_state import DOING, PageState, recognise, refusal_of
 
 STEP_BUDGET = 60  # actions in one fill; the longest walk seen takes about 25
 

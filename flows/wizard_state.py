@@ -1,5 +1,5 @@
 """Where the SAFE-T wizard is, from what the page shows: a `PageState` recognised in the page's accessibility tree
-by role and accessible name, whatever the steps' order, markup or layout; and the review and result read off it.
+by role and accessible name, whatever the steps' order, markup or layout.
 
 Pure: it reads a tree (flows.aria) and knows the site's words (SiteLabels); it never touches a browser.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from safet_filer.flows.aria import LANDMARKS_AROUND, Node, contains_name, same_name
+from safet_filer.flows.aria import LANDMARKS_AROUND, Node, contains_name, lookup, same_name, spaced
 from safet_filer.flows.labels import SiteLabels
-from safet_filer.flows.wizard import CLAIM_ID, CLAIM_PATH, EligibilityAnswer, Review, ReviewedItem, number_in
+from safet_filer.flows.wizard import EligibilityAnswer, number_in
 
 AROUND = (*LANDMARKS_AROUND, "dialog")  # the site's frame and announcements: never a step's content or answer
 ROW_ROLES = ("row", "listitem")
@@ -125,8 +125,8 @@ def recognise(tree: Node, labels: SiteLabels, notices: tuple[str, ...] = ()) -> 
     (site-wide banners), which are never taken as the site's answer."""
     lab = labels
     inside = [n for n in tree.walk(skip=AROUND) if n.role not in AROUND]
-    alerts = tuple(t for t in (_clean(n.text()) for n in inside if n.role == "alert") if t and t not in notices)
-    statuses = [_clean(n.text()) for n in inside if n.role == "status"]
+    alerts = tuple(t for t in (spaced(n.text()) for n in inside if n.role == "alert") if t and t not in notices)
+    statuses = [spaced(n.text()) for n in inside if n.role == "status"]
     rows = tuple(_item_rows(tree, lab))
     loose = _loose_reasons(inside, rows, lab)
     return PageState(
@@ -170,64 +170,10 @@ def refusal_of(text: str, labels: SiteLabels) -> EligibilityAnswer | None:
 
 def alerts_around(tree: Node) -> tuple[str, ...]:
     """Every alert the page shows now, wherever it is: taken when a page loads, so that its notices are known."""
-    return tuple(t for t in (_clean(n.text()) for n in tree.all("alert")) if t)
-
-
-# -- the review and the result -------------------------------------------------------------------------------------
-def read_review(tree: Node, labels: SiteLabels) -> Review | None:
-    """What the review step says will be filed (summary as table rows or as terms and definitions), or None when
-    the page shows no summary named as the labels say."""
-    lab = labels
-    summary_node = _named_part(tree, lab.summary_table)
-    if summary_node is None:
-        return None
-    summary = _pairs(summary_node)
-    items_node = _named_part(tree, lab.review_items_table)
-    records = _records(items_node) if items_node else []
-    documents = _get(summary, lab.summary_documents)
-    return Review(
-        order_id=_get(summary, lab.summary_order_id),
-        description=_get(summary, lab.summary_description),
-        tracking_id=_get(summary, lab.summary_tracking_id),
-        documents=[d.strip() for d in documents.split(",") if d.strip() and d.strip() != lab.none_shown],
-        items=[
-            ReviewedItem(
-                asin=_get(r, lab.col_asin),
-                quantity=_get(r, lab.col_quantity),
-                reason=_get(r, lab.col_claim_reason),
-                sub_reason=_get(r, lab.col_claim_sub_reason),
-            )
-            for r in records
-        ],
-    )
-
-
-def result_ids(tree: Node, path: str, labels: SiteLabels) -> tuple[str | None, str | None]:
-    """The new claim's ID as the result's own heading or message says it ("SAFE-T claim ID: …" next to the heading
-    "SAFE-T claim submitted"), and as the address says it (/safet-claims/claim/<id>); each None when not shown.
-    Never any other ID on the page: a list of recent claims shows other claims' IDs."""
-    from_message = None
-    for parent in tree.walk():
-        for i, child in enumerate(parent.children):
-            if child.role == "heading" and contains_name(child.name, labels.submitted_heading):
-                near = [child.name]
-                for sibling in parent.children[i + 1 :]:
-                    if sibling.role == "heading":
-                        break
-                    near.append(sibling.text())
-                for text in near:
-                    found = re.search(rf"{re.escape(labels.result_claim_id)}\W*({CLAIM_ID.pattern})", text, re.I)
-                    if found and from_message is None:
-                        from_message = found.group(1)
-    at = re.search(rf"{re.escape(CLAIM_PATH)}({CLAIM_ID.pattern})", path)
-    return from_message, at.group(1) if at else None
+    return tuple(t for t in (spaced(n.text()) for n in tree.all("alert")) if t)
 
 
 # -- recognising parts ----------------------------------------------------------------------------------------------
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _names(nodes: list[Node], role: str) -> list[str]:
     return list(dict.fromkeys(n.name for n in nodes if n.role == role and n.name))
 
@@ -254,7 +200,7 @@ def _as_control(node: Node) -> Control:
     return Control(
         role=node.role,
         name=node.name,
-        value=_clean(chosen if chosen is not None else (node.value or "")),
+        value=spaced(chosen if chosen is not None else (node.value or "")),
         checked=node.checked,
         disabled=node.disabled,
         options=options,
@@ -286,52 +232,6 @@ def _identifier(nodes: list[Node], lab: SiteLabels) -> Control | None:
     return _as_control(radio) if radio else None
 
 
-def _named_part(tree: Node, name: str) -> Node | None:
-    return next(
-        (
-            n
-            for n in tree.walk(skip=AROUND)
-            if n.role in ("table", "grid", "region", "list") and same_name(n.name, name)
-        ),
-        None,
-    )
-
-
-def _pairs(node: Node) -> dict[str, str]:
-    """Label -> value: rows of (row header, cell), or terms each followed by its definition."""
-    pairs: dict[str, str] = {}
-    for row in node.all("row"):
-        keys = [c for c in row.children if c.role == "rowheader"]
-        values = [c for c in row.children if c.role in ("cell", "gridcell")]
-        if keys and values:
-            pairs[_clean(keys[0].text())] = _clean(values[0].text())
-    term = None
-    for n in node.walk():
-        if n.role == "term":
-            term = _clean(n.text())
-        elif n.role == "definition" and term is not None:
-            pairs[term] = _clean(n.text())
-            term = None
-    return pairs
-
-
-def _records(node: Node) -> list[dict[str, str]]:
-    """One {column: value} per item: table or grid rows under column headers, or list items of terms."""
-    headers = [_clean(h.text()) for h in node.all("columnheader")]
-    records = []
-    for row in node.all("row"):
-        cells = [_clean(c.text()) for c in row.children if c.role in CELL_ROLES]
-        if cells and headers:
-            records.append(dict(zip(headers, cells, strict=False)))
-    if not records:
-        records = [pairs for item in node.all("listitem") if (pairs := _pairs(item))]
-    return records
-
-
-def _get(record: dict[str, str], key: str) -> str:
-    return next((v for k, v in record.items() if same_name(k, key)), "")
-
-
 def _item_rows(tree: Node, lab: SiteLabels) -> list[ItemRow]:
     rows: list[ItemRow] = []
 
@@ -339,7 +239,7 @@ def _item_rows(tree: Node, lab: SiteLabels) -> list[ItemRow]:
         if node.role in AROUND:
             return
         if node.role in ("table", "grid", "treegrid"):
-            headers = [_clean(h.text()) for h in node.all("columnheader")]
+            headers = [spaced(h.text()) for h in node.all("columnheader")]
         if node.role in ROW_ROLES and _has_controls(node) and not any(_is_row(c) for c in node.walk() if c is not node):
             row = _item_row(node, headers, lab)
             if row:
@@ -381,10 +281,10 @@ def _is_row(node: Node) -> bool:
 
 def _item_row(node: Node, headers: list[str], lab: SiteLabels) -> ItemRow | None:
     cells = [c for c in node.children if c.role in CELL_ROLES]
-    by_header = {h: _clean(c.text()) for h, c in zip(headers, cells, strict=False)} if cells else {}
-    texts = [_clean(t) for t in _texts(list(node.walk()))]
+    by_header = {h: spaced(c.text()) for h, c in zip(headers, cells, strict=False)} if cells else {}
+    texts = [spaced(t) for t in _texts(list(node.walk()))]
     labelled = _labelled(texts)
-    asin = _get(by_header, lab.col_asin) or _get(labelled, lab.col_asin)
+    asin = lookup(by_header, lab.col_asin) or lookup(labelled, lab.col_asin)
     if not asin:
         joined = " ".join(texts)
         found = ASIN_MIXED.search(joined) or ASIN_DIGITS.search(joined)
@@ -394,7 +294,7 @@ def _item_row(node: Node, headers: list[str], lab: SiteLabels) -> ItemRow | None
     return ItemRow(
         role=node.role,
         asin=asin,
-        title=_get(by_header, lab.col_title) or _get(labelled, lab.col_title),
+        title=lookup(by_header, lab.col_title) or lookup(labelled, lab.col_title),
         claimable=_claimable({**labelled, **by_header}, " ".join(texts), lab),
         include=_row_control(node, "checkbox", lab.include_item, 0),
         quantity=_row_control(node, "spinbutton", lab.quantity, 0),
@@ -409,9 +309,9 @@ def _labelled(texts: list[str]) -> dict[str, str]:
 
 
 def _claimable(cells: dict[str, str], text: str, lab: SiteLabels) -> int | None:
-    refunded = number_in(_get(cells, lab.col_refunded))
+    refunded = number_in(lookup(cells, lab.col_refunded))
     if refunded is not None:
-        return max(refunded - (number_in(_get(cells, lab.col_already_claimed)) or 0), 0)
+        return max(refunded - (number_in(lookup(cells, lab.col_already_claimed)) or 0), 0)
     up_to = re.search(rf"{re.escape(lab.up_to)}\s+(\d[\d,]*)", text, re.IGNORECASE)
     return number_in(up_to.group(1)) if up_to else None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from safet_filer.flows.aria import parse_snapshot
 from safet_filer.flows.labels import labels_for
-from safet_filer.flows.wizard_state import read_review, recognise, result_ids
+from safet_filer.flows.wizard_read import read_review, result_ids
+from safet_filer.flows.wizard_state import recognise
 
 LABELS = labels_for("en")
 

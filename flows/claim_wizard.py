@@ -42,7 +42,7 @@ from safet_filer.flows.wizard_decide import (
 )
 from safet_filer.flows.wizard_page import WizardPage
 from safet_filer.flows.wizard_read import read_review, result_ids
-from safet_filer.flows.wizard_state import DOING, PageState, recognise, refusal_of
+from safet_filer.flows.wizard_state import PageState, recognise, refusal_of
 
 STEP_BUDGET = 60  # actions in one fill; the longest walk seen takes about 25
 
@@ -181,7 +181,7 @@ class ClaimWizard:
     ) -> None:
         """Do `action` on the page, recording what it looked for and matched."""
         lab, page = self.labels, self.wizard
-        step = journal.current
+        step = state.doing
         if isinstance(action, ChooseChannel):
             report.begin("choosing the fulfillment channel")
             chooser = state.channel
@@ -342,10 +342,6 @@ class Journal:
     def __init__(self, report: StepReport):
         self.report = report
         self.step: StepSeen | None = None
-
-    @property
-    def current(self) -> str:
-        return DOING[self.step.step] if self.step else "open the wizard"
 
     def at(self, state: PageState) -> None:
         """The flow looks at `state`: a step other than the one it was on begins."""

@@ -19,7 +19,7 @@ from loguru import logger
 from safet_filer.claims import CheckedClaim, Claim, fingerprint
 from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
-from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
+from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, StepSeen, WizardClaim
 from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.picker import PickedElement
 from safet_filer.flows.site import AutomationRestricted, ElementMissing, LeftSite, SignInRequired, SiteError, StepFailed
@@ -167,13 +167,16 @@ class ClaimCourse(StepReport):
             self._fail(f"{exc} Nothing more was typed; the claim was not submitted.")
         except AutomationRestricted as exc:
             self._fail(f"{exc} Stopped at once, as Amazon's Agent Policy asks.")
-            raise NeedsPerson(
-                f"Seller Central restricts automated access ({self.checked.label}).",
-                "Amazon's Agent Policy asks automated tools to stop when told to: file the rest by hand, "
-                "or contact Seller Support before running safet-filer again.",
-            ) from None
+            raise self._stop_restricted() from None
         except BrowserStopped as exc:
             self._browser_crashed(str(exc))
+
+    def _stop_restricted(self) -> NeedsPerson:
+        return NeedsPerson(
+            f"Seller Central restricts automated access ({self.checked.label}).",
+            "Amazon's Agent Policy asks automated tools to stop when told to: file the rest by hand, "
+            "or contact Seller Support before running safet-filer again.",
+        )
 
     def _browser_crashed(self, why: str) -> None:
         """Record the claim as failed (nothing was submitted) and start a new browser for the claims after it."""
@@ -217,6 +220,7 @@ class ClaimCourse(StepReport):
 
     def _fill_once(self) -> FilledClaim:
         self.record.screenshots.clear()
+        self.record.steps_seen.clear()
         self.shots.clear()
         filled = self.site.fill_to_review(self._wizard_claim(), self)
         if filled.review is not None:
@@ -301,6 +305,9 @@ class ClaimCourse(StepReport):
     def shot(self, step: str, png: bytes) -> None:
         self.shots[step] = self.ctx.folder.screenshot(self.record, step, png)
 
+    def seen(self, step: StepSeen) -> None:
+        self.record.steps_seen.append(asdict(step))
+
     # -- asking, then the one submit ------------------------------------------------------------------------------
     def _ask_and_submit(self, review: Review) -> None:
         proposal = Proposal(
@@ -372,6 +379,8 @@ class ClaimCourse(StepReport):
             if not pressed:
                 raise
             self._unknown(f"No result after Submit ({exc})")
+            if isinstance(exc, AutomationRestricted):  # it may have gone through; the run stops all the same
+                raise self._stop_restricted() from None
             if isinstance(exc, BrowserStopped) or not self.site.alive():
                 self.site.restart()
             return None

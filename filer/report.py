@@ -33,8 +33,8 @@ class ClaimRecord:
     reviewed: dict[str, Any] | None = None  # what the review page said would be filed
     refunded_amount: str | None = None  # what the buyer was refunded, from the claim list ("119.98"), and its currency
     currency: str | None = None
-    # what the wizard found at each step, in order: {"step", "state" (what the page was recognised as), "elements":
-    # [{"role", "label" (the SiteLabels field), "name", "matched" (the name found on the page; None: missing)}]}
+    # what the wizard saw at each step, in order (flows.claim_wizard.StepSeen as a dict): {"step", "heading",
+    # "did": [actions], "matched": [{"role", "label" (the SiteLabels field), "name", "matched"}], "said": [texts]}
     steps_seen: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -163,27 +163,29 @@ def _totals_html(records: list[ClaimRecord]) -> str:
 
 
 def _steps_seen_html(steps: list[dict[str, Any]], *, open_: bool) -> str:
-    """Per step: what the page was recognised as, and each element looked for with what it matched."""
+    """Per step: the page's heading, what the flow did, each element it looked for with what matched, what the site
+    said. After a rehearsal on a site the tool has not met, this is what a maintainer reads first."""
     if not steps:
         return ""
     esc = html.escape
+
+    def found(match: dict[str, Any]) -> str:
+        label = f' <span class="label">{esc(str(match["label"]))}</span>' if match.get("label") else ""
+        matched = match.get("matched")
+        shown = f" → '{esc(str(matched))}'" if matched else " → (no name of its own: found in its row)"
+        return f"<li>{esc(str(match.get('role', '')))} '{esc(str(match.get('name', '')))}'{label}{shown}</li>"
+
     rows = []
     for seen in steps:
-        elements = seen.get("elements") or []
-        found = "".join(
-            f'<li class="{"found" if e.get("matched") else "missing"}">{esc(str(e.get("role", "")))} '
-            f"'{esc(str(e.get('name', '')))}'"
-            + (f' <span class="label">{esc(str(e["label"]))}</span>' if e.get("label") else "")
-            + (f" → '{esc(str(e['matched']))}'" if e.get("matched") else " → <b>missing</b>")
-            + "</li>"
-            for e in elements
-        )
+        matches = "".join(found(m) for m in seen.get("matched") or [])
         rows.append(
-            f"<tr><td>{esc(str(seen.get('step', '')))}</td><td>{esc(str(seen.get('state') or '—'))}</td>"
-            f"<td><ul>{found or '<li>nothing looked for</li>'}</ul></td></tr>"
+            f"<tr><td>{esc(str(seen.get('step', '')))}</td><td>{esc(str(seen.get('heading') or '—'))}</td>"
+            f"<td>{esc('; '.join(seen.get('did') or [])) or '—'}</td>"
+            f"<td><ul>{matches or '<li>nothing looked for</li>'}</ul></td>"
+            f"<td>{esc(' '.join(seen.get('said') or [])) or '—'}</td></tr>"
         )
     return f"""<details class="steps"{" open" if open_ else ""}><summary>What each step found</summary>
-  <table><tr><th>Step</th><th>Recognised as</th><th>Looked for → found</th></tr>{"".join(rows)}</table>
+  <table><tr><th>Step</th><th>Heading</th><th>Did</th><th>Looked for → found</th><th>The site said</th></tr>{"".join(rows)}</table>
 </details>"""
 
 

@@ -32,17 +32,23 @@ class SiteLabels:
     next_page: str = "Next page"
     # wizard, every step
     next: str = "Next"
+    # step "Fulfillment channel" (some marketplaces): the chooser, and words of the option a SAFE-T claim takes
+    # (the mock's "Seller fulfilled (Easy Ship, …)", the India capture's "Easy Ship/ Self Ship/ Seller Flex")
+    channel: str = "Fulfillment channel"
+    channel_options: tuple[str, ...] = ("Seller fulfilled", "Easy Ship")
     # step "Order"
     identifier: str = "Identifier"
     order_id_radio: str = "Order ID"
     order_id_box: str = "Order ID"
     check_eligibility: str = "Check eligibility"
+    eligible_status: str = "This order is eligible for a SAFE-T claim"  # a positive answer shown as a status
     # step "Items"
     items_table: str = "Refunded items"
     col_asin: str = "ASIN"
     col_title: str = "Title"
     col_refunded: str = "Refunded"
     col_already_claimed: str = "Already claimed"
+    up_to: str = "up to"  # a "Claimable" cell reading "up to 3"
     include_item: str = "Include item"
     quantity: str = "Quantity"
     # step "Reason"
@@ -69,6 +75,7 @@ class SiteLabels:
     none_shown: str = "—"
     # result and claim pages
     submitted_heading: str = "SAFE-T claim submitted"
+    result_claim_id: str = "SAFE-T claim ID"  # the result's own message: "SAFE-T claim ID: 12345-67890-1234567"
     claim_details_table: str = "Claim details"
     # claim page: its details (row headers), its message thread, and the Reply and Appeal forms
     detail_claim_id: str = "SAFE-T claim ID"

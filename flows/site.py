@@ -77,19 +77,26 @@ class SitePage:
     # -- where we are -------------------------------------------------------------------------------------
     def check_site(self) -> None:
         """Raise unless the main frame is on the Seller Central host and on a page the flows may act on."""
+        if self.check_address() and self._restricted.count():
+            raise self.restricted()
+
+    def check_address(self) -> bool:
+        """Raise unless the main frame's address is on the Seller Central host and not a sign-in page (no round trip
+        to the page); False while no page is loaded yet."""
         url = self.page.url
         if url.startswith("about:"):
-            return
+            return False
         host = host_of(url)
         if host != self.host:
             raise LeftSite(host, self.host)
-        path = urlsplit(url).path
-        if any(path.startswith(p) for p in self.labels.signin_paths):
+        if any(urlsplit(url).path.startswith(p) for p in self.labels.signin_paths):
             raise SignInRequired(url)
-        if self._restricted.count():
-            raise AutomationRestricted(
-                f"Seller Central shows '{self.labels.restricted_heading}' at {urlsplit(url).path}."
-            )
+        return True
+
+    def restricted(self) -> AutomationRestricted:
+        """The stop for a page that restricts automated access (the page shows the restriction's heading)."""
+        shown = f"Seller Central shows '{self.labels.restricted_heading}' at {urlsplit(self.page.url).path}."
+        return AutomationRestricted(shown)
 
     @property
     def _restricted(self) -> Locator:
@@ -187,4 +194,3 @@ def key_value_rows(table: Locator) -> dict[str, str]:
 
 
 _DESCRIBED = re.compile(r'(?P<role>[a-z]+) (?P<name>"(?:[^"\\]|\\.)*")')
-CLAIM_ID = re.compile(r"\b\d{5}-\d{5}-\d{7}\b")

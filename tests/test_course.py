@@ -26,6 +26,7 @@ from fake_site import (
 from runs import claim, order_id, write_claims
 
 from safet_filer.errors import ExitStatus, InvalidInput, NeedsPerson
+from safet_filer.flows.claim_wizard import ResultUnclear
 from safet_filer.flows.wizard import EligibilityAnswer
 from safet_filer.ledger import Ledger, State
 from safet_filer.reconcile import reconcile_ledger
@@ -283,6 +284,18 @@ def test_a_submit_whose_answer_never_comes_is_unknown_then_settled_from_the_dash
     )
 
 
+def test_a_result_whose_claim_id_is_unclear_leaves_the_claim_unknown_never_filed_under_a_wrong_id(tmp_path):
+    path, claims = claims_file(tmp_path, 1)
+    site = FakeSite.for_claims(claims)
+    unclear = "the result says SAFE-T claim ID 99999-11111-2222222, but its address says 70000-00000-0000001"
+    site.fail("result", lambda: ResultUnclear(unclear), order_id=order_id(1))
+    assert run_on(site, path).status == ExitStatus.CLAIM_FAILED
+    entry = ledger_entries()[order_id(1)]
+    assert (entry.state, entry.claim_id) == (State.UNKNOWN, None) and unclear in entry.message
+    assert run_on(site, path).status == ExitStatus.OK  # the dashboard says which ID the claim got
+    assert_each_stored_once_and_filed(site, [order_id(1)])
+
+
 def test_a_submit_the_dashboard_does_not_list_yet_is_filed_when_the_wizard_says_the_claim_exists(tmp_path):
     path, claims = claims_file(tmp_path, 1)
     site = FakeSite.for_claims(claims)
@@ -320,15 +333,20 @@ def test_restricted_access_before_a_submit_stops_the_run_at_once_and_records_why
 
 
 def test_restricted_access_instead_of_the_result_leaves_the_claim_unknown_never_filed_twice(tmp_path):
-    path, claims = claims_file(tmp_path, 1)
+    path, claims = claims_file(tmp_path, 2)
     site = FakeSite.for_claims(claims)
-    site.fail("result", restricted)
+    site.fail("result", restricted, order_id=order_id(1))
     done = run_on(site, path)
+    # The run stops at once, as before a submit: nothing more is asked of the site, claim 2 is not tried.
+    assert done.status == ExitStatus.NEEDS_PERSON, done.output
+    assert "Seller Central restricts automated access (claims[0] (order 113-4000001-1000001))" in done.output
+    assert site.asked == [f"fill {order_id(1)}", f"submit {order_id(1)}"]
     assert site.orders_stored() == [order_id(1)]
     entry = ledger_entries()[order_id(1)]
     assert entry.state == State.UNKNOWN and "Automated access restricted" in entry.message, done.output
+    assert states(order_id(2)) == ["pending"]
     assert run_on(site, path).status == ExitStatus.OK
-    assert_each_stored_once_and_filed(site, [order_id(1)])
+    assert_each_stored_once_and_filed(site, [order_id(1), order_id(2)])
 
 
 # -- sign-in --------------------------------------------------------------------------------------------------------------------

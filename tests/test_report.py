@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from html.parser import HTMLParser
 
+from safet_filer.flows.claim_wizard import Match, StepSeen
 from safet_filer.ledger import State
 from safet_filer.report import ClaimRecord, render_report
 
 REHEARSAL = {"run_id": "20260101-000000-rehearse", "mode": "rehearsal, no submit", "site": "https://example.test"}
+# As the course records them: the wizard's own StepSeen, as a dict (so a change of its shape shows here).
 STEPS = [
-    {
-        "step": "order",
-        "state": "order box",
-        "elements": [
-            {"role": "textbox", "label": "order_id_box", "name": "Order ID", "matched": "Order ID"},
-            {"role": "button", "label": "check_eligibility", "name": "Check eligibility", "matched": None},
-        ],
-    },
-    {"step": "eligibility", "state": "items", "elements": []},
+    asdict(
+        StepSeen(
+            "order",
+            heading="Identify the order",
+            did=["typed the order ID", "pressed Check eligibility"],
+            matched=[
+                Match("textbox", "order_id_box", "Order ID", "Order ID"),
+                Match("button", "check_eligibility", "Check eligibility", "Check Eligibility"),
+            ],
+            said=["This order is eligible for a SAFE-T claim."],
+        )
+    ),
+    asdict(StepSeen("items", matched=[Match("checkbox", "include_item", "Include item", "")])),
 ]
 
 
@@ -59,17 +66,20 @@ def steps_table(page: str) -> Steps:
     return parser
 
 
-def test_a_rehearsal_shows_each_step_with_what_was_recognised_and_each_element_found_or_missing():
+def test_a_rehearsal_shows_each_step_with_what_the_flow_did_and_each_element_it_found():
     record = ClaimRecord(0, "113-4000001-1000001", "damaged", state=State.READY, steps_seen=STEPS)
     table = steps_table(render_report([record], REHEARSAL))
     assert table.open  # a rehearsal is the first contact with a site: the findings are shown, not folded
     assert [row for row in table.rows if row] == [
         [
             "order",
-            "order box",
-            "textbox 'Order ID' order_id_box → 'Order ID'; button 'Check eligibility' check_eligibility → missing",
+            "Identify the order",
+            "typed the order ID; pressed Check eligibility",
+            "textbox 'Order ID' order_id_box → 'Order ID'; "
+            "button 'Check eligibility' check_eligibility → 'Check Eligibility'",
+            "This order is eligible for a SAFE-T claim.",
         ],
-        ["eligibility", "items", "nothing looked for"],
+        ["items", "—", "—", "checkbox 'Include item' include_item → (no name of its own: found in its row)", "—"],
     ]
 
 

@@ -1,0 +1,86 @@
+"""`safet-filer run` on every layout of the mock's wizard: the flows find their way from what the page shows.
+
+Each test files the every-reason claim list (one claim per reason the claim list can say) on one layout switch
+value, or on all switches at once, and checks what reached the site through /__fixture__/submissions field by
+field. The flows are never told the layout; tests/test_mock_layouts.py is the mock's own test of each layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from runs import claim, ledger_rows, order_id, safet, write_claims
+
+from safet_filer.fixtures.layouts import CHOICES
+from safet_filer.fixtures.server import MockSellerCentral
+
+pytestmark = pytest.mark.e2e
+
+REASONS = {
+    "damaged": ("ADMGD", None),
+    "missing_parts": ("MSNG", None),
+    "different_item": ("NOCOT", None),
+    "not_returned": ("RNOTR", "RNOTR-a"),
+    "return_label_charge": ("LBLOT", None),
+    "outside_return_window": ("RTOW", None),
+    "replacement_refunded": ("REPRF", None),
+    "delivered_not_received": ("DNOTR", None),
+    "restocking_fee": ("RSTK", None),
+}
+LAYOUTS = {
+    **{f"{key}={value}": {key: value} for key, values in CHOICES.items() for value in values[1:]},
+    "site_notice": {"site_notice": True},
+    "labels": {"labels": {"Check eligibility": "Check Eligibility", "Next": "  next  "}},
+    "all": {"all": True},
+}
+
+
+def every_reason(folder) -> list[dict]:
+    claims = [claim(n, reason, folder) for n, reason in enumerate(REASONS, start=1)]
+    claims[0]["items"] = [{"asin": "B0TEST0001", "quantity": 2}]  # more than one unit: the quantity box is typed in
+    return claims
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_every_reason_files_exactly_what_the_claim_says_on_each_layout(tmp_path, name):
+    claims = every_reason(tmp_path)
+    claims_file = write_claims(tmp_path, claims)
+    with MockSellerCentral(claims_file=claims_file, layout=LAYOUTS[name]) as site:
+        done = safet(tmp_path / "home", "run", str(claims_file), "--base-url", site.url, "--yes")
+        received = {s["order_id"]: s for s in site.submissions()}
+    assert done.status == 0, done.output
+    assert set(received) == {c["order_id"] for c in claims}
+    for c in claims:
+        got = received[c["order_id"]]
+        code, sub = REASONS[c["reason"]]
+        assert got["items"] == [
+            {"asin": i["asin"], "quantity": i["quantity"], "reason": code, "sub_reason": sub} for i in c["items"]
+        ], c["reason"]
+        assert got["description"] == c["description"]
+        assert got["tracking_id"] == c.get("tracking_id")
+        photo = (tmp_path / c["attachments"][0]).read_bytes()
+        assert got["attachments"] == [
+            {"name": c["attachments"][0], "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()}
+        ]
+    rows = ledger_rows(tmp_path / "home")
+    assert {order: (state, claim_id) for order, (state, claim_id, _) in rows.items()} == {
+        order: ("filed", s["claim_id"]) for order, s in received.items()
+    }
+
+
+def test_a_renamed_button_fails_the_claim_listing_the_buttons_the_page_shows(tmp_path):
+    claims_file = write_claims(tmp_path, [claim(1, "damaged", tmp_path)])
+    with MockSellerCentral(claims_file=claims_file, layout={"labels": {"Check eligibility": "Verify order"}}) as site:
+        done = safet(tmp_path / "home", "run", str(claims_file), "--base-url", site.url, "--yes")
+        assert site.submissions() == []
+    assert done.status == 1, done.output
+    state, _, message = ledger_rows(tmp_path / "home")[order_id(1)]
+    assert state == "failed"
+    assert message.startswith(
+        "Could not check eligibility: the page shows no button named 'Check eligibility' "
+        "(buttons on the page: Verify order, Cancel)"
+    ), message
+    # The run's report keeps what each step matched, for whoever adapts the tool to the page.
+    summary = (done.run_folder / "summary.json").read_text()
+    assert '"label": "order_id_box"' in summary and "Verify order" in summary

@@ -33,7 +33,8 @@ class ElementMissing(StepFailed):
 
     def __init__(self, step: str, role: str, name: str, label: str | None, offered: list[str]):
         shown = ", ".join(offered) if offered else "none"
-        super().__init__(step, f"the page shows no {role} named '{name}' ({role}s on the page: {shown})")
+        roles = f"{role}es" if role.endswith(("x", "s")) else f"{role}s"  # textboxes, checkboxes, buttons
+        super().__init__(step, f"the page shows no {role} named '{name}' ({roles} on the page: {shown})")
         self.role = role
         self.name = name
         self.label = label

@@ -20,7 +20,13 @@ from safet_filer.ledger import Ledger, LedgerError, State
 from safet_filer.money import Money
 
 US = "US"
-TODAY = date.today()
+
+
+def today() -> date:
+    """Today, asked for when a test runs (a constant made at collection would be yesterday after midnight)."""
+    return date.today()
+
+
 ORDER, CLAIM = "113-1000001-0000001", "11111-11111-1111111"
 APPEAL, REPLY = MessageKind.APPEAL, MessageKind.REPLY
 
@@ -44,13 +50,13 @@ def test_a_site_view_records_each_field_and_every_later_change_with_its_source(l
         SiteStatus.GRANTED,
         reimbursed=Money(Decimal("12.5"), "USD"),
         comment="Reimbursed for the damaged jar.",
-        appeal_by=TODAY + timedelta(days=7),
+        appeal_by=today() + timedelta(days=7),
     )
     assert {c.field: (c.before, c.after) for c in later} == {
         "status": ("Under investigation", "Granted"),
         "reimbursed": (None, "12.5 USD"),
         "comment": (None, "Reimbursed for the damaged jar."),
-        "appeal_by": (None, (TODAY + timedelta(days=7)).isoformat()),
+        "appeal_by": (None, (today() + timedelta(days=7)).isoformat()),
     }
     site = follow.site_claim(US, CLAIM)
     assert (site.status, site.reimbursed, site.order_id) == (SiteStatus.GRANTED, Money(Decimal("12.5"), "USD"), ORDER)
@@ -67,7 +73,7 @@ def test_a_site_view_records_each_field_and_every_later_change_with_its_source(l
 
 def test_a_field_the_source_does_not_show_is_kept_and_one_shown_empty_is_cleared(ledger, follow):
     file_claim(ledger)
-    reply_by = TODAY + timedelta(days=3)
+    reply_by = today() + timedelta(days=3)
     seen(follow, SiteStatus.AWAITING_RESPONSE, reply_by=reply_by, comment="Send the carrier's proof.")
     assert seen(follow, SiteStatus.AWAITING_RESPONSE, source=Source.DASHBOARD) == []  # shows no dates: kept
     assert follow.site_claim(US, CLAIM).reply_by == reply_by
@@ -136,7 +142,8 @@ def test_a_second_claim_on_a_filed_order_is_followed_beside_the_first(ledger, fo
 
 
 # -- replies ---------------------------------------------------------------------------------------------------
-def awaiting(ledger, follow, reply_by=TODAY + timedelta(days=3)):
+def awaiting(ledger, follow, reply_by=None):
+    reply_by = reply_by or today() + timedelta(days=3)
     file_claim(ledger)
     seen(follow, SiteStatus.AWAITING_RESPONSE, reply_by=reply_by)
 
@@ -157,7 +164,7 @@ def test_one_request_is_answered_once_and_a_new_request_can_be_answered_again(le
         follow.begin_message(US, CLAIM, REPLY, body="More proof.")
     assert "safet-filer sync" in refused.value.hint
     seen(follow, SiteStatus.UNDER_INVESTIGATION)
-    seen(follow, SiteStatus.AWAITING_RESPONSE, reply_by=TODAY + timedelta(days=2))  # Amazon asks again
+    seen(follow, SiteStatus.AWAITING_RESPONSE, reply_by=today() + timedelta(days=2))  # Amazon asks again
     assert follow.begin_message(US, CLAIM, REPLY, body="The label too.").state == MessageState.SENDING
 
 
@@ -172,10 +179,10 @@ def test_a_reply_is_refused_when_amazon_is_not_awaiting_one(ledger, follow, stat
 
 
 def test_a_reply_is_refused_after_its_reply_by_date_and_accepted_on_it(ledger, follow):
-    awaiting(ledger, follow, reply_by=TODAY)
-    with pytest.raises(LedgerError, match=f"reply window of SAFE-T claim {CLAIM} \\(US\\) closed on {TODAY}"):
-        follow.begin_message(US, CLAIM, REPLY, body="Proof.", today=TODAY + timedelta(days=1))
-    assert follow.begin_message(US, CLAIM, REPLY, body="Proof.", today=TODAY).state == MessageState.SENDING
+    awaiting(ledger, follow, reply_by=today())
+    with pytest.raises(LedgerError, match=f"reply window of SAFE-T claim {CLAIM} \\(US\\) closed on {today()}"):
+        follow.begin_message(US, CLAIM, REPLY, body="Proof.", today=today() + timedelta(days=1))
+    assert follow.begin_message(US, CLAIM, REPLY, body="Proof.", today=today()).state == MessageState.SENDING
 
 
 def test_a_message_for_a_claim_never_seen_on_the_site_is_refused(ledger, follow):
@@ -186,7 +193,8 @@ def test_a_message_for_a_claim_never_seen_on_the_site_is_refused(ledger, follow)
 
 
 # -- the one appeal --------------------------------------------------------------------------------------------
-def decided(ledger, follow, status=SiteStatus.DENIED, appeal_by=TODAY + timedelta(days=7)):
+def decided(ledger, follow, status=SiteStatus.DENIED, appeal_by=None):
+    appeal_by = appeal_by or today() + timedelta(days=7)
     file_claim(ledger)
     seen(follow, status, reimbursed=Money(Decimal(0), "USD"), appeal_by=appeal_by)
 
@@ -204,13 +212,13 @@ def test_a_decision_can_be_appealed_once(ledger, follow):
 @pytest.mark.parametrize("status", [None, SiteStatus.UNDER_INVESTIGATION, SiteStatus.AWAITING_RESPONSE])
 def test_an_appeal_before_a_decision_is_refused(ledger, follow, status):
     file_claim(ledger)
-    seen(follow, status, appeal_by=TODAY + timedelta(days=7))
+    seen(follow, status, appeal_by=today() + timedelta(days=7))
     with pytest.raises(LedgerError, match="only a decision \\(granted or denied\\) can be appealed"):
         follow.begin_message(US, CLAIM, APPEAL, body="Please look again.")
 
 
 def test_an_appeal_is_refused_after_its_appeal_by_date_and_without_one(ledger, follow):
-    decided(ledger, follow, appeal_by=TODAY - timedelta(days=1))
+    decided(ledger, follow, appeal_by=today() - timedelta(days=1))
     with pytest.raises(LedgerError, match=f"appeal window of SAFE-T claim {CLAIM} \\(US\\) closed on"):
         follow.begin_message(US, CLAIM, APPEAL, body="Late.")
     seen(follow, SiteStatus.DENIED, appeal_by=None)
@@ -267,7 +275,7 @@ def test_the_database_itself_holds_one_appeal_per_claim(ledger, follow):
 
 # -- `safet-filer status` --------------------------------------------------------------------------------------
 def day(offset):
-    return TODAY + timedelta(days=offset)
+    return today() + timedelta(days=offset)
 
 
 def ledger_after_filing(path, reply_in=2):

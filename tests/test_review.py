@@ -22,7 +22,11 @@ from safet_filer.errors import InvalidInput
 from safet_filer.review import Decision, Review
 from safet_filer.settings import Settings
 
-TODAY = date.today()
+
+def today() -> date:
+    """Today, asked for when a test runs (a constant made at collection would be yesterday after midnight)."""
+    return date.today()
+
 
 pytestmark = pytest.mark.usefixtures("in_empty_folder")
 
@@ -41,7 +45,7 @@ def drafted(n: int, days_ago: int, reason: str | None = "not_returned", approved
         "description": f"Claim {n}: refunded at first scan, never came back." if reason else "",
         "attachments": [],
         "tracking_id": None,
-        "refund_date": (TODAY - timedelta(days=days_ago)).isoformat(),
+        "refund_date": (today() - timedelta(days=days_ago)).isoformat(),
         "return_delivered_date": None,
         "refunded_amount": f"{n}9.99",
         "currency": "USD",
@@ -71,7 +75,7 @@ def hand_written(n: int) -> dict:
         "order_id": order(n),
         "reason": "not_returned",
         "description": "Typed by hand.",
-        "refund_date": (TODAY - timedelta(days=3)).isoformat(),
+        "refund_date": (today() - timedelta(days=3)).isoformat(),
     }
 
 
@@ -86,7 +90,7 @@ def claims_in(path: Path) -> list[dict]:
 
 
 def review_of(path: Path, **options) -> Review:
-    return Review(path, Settings(), TODAY, **options)
+    return Review(path, Settings(), today(), **options)
 
 
 # --- which claims, in what order -----------------------------------------------------------------------------
@@ -113,7 +117,7 @@ def test_approving_sets_approved_keeps_the_note_and_the_claim_then_passes_check(
     written = claims_in(path)
     assert written[1]["draft"] == {**drafted(2, 6)["draft"], "approved": True}
     assert written[0] == drafted(1, 5)
-    checked = {c.index: c for c in check_claim_list(path, Settings(), TODAY).claims}
+    checked = {c.index: c for c in check_claim_list(path, Settings(), today()).claims}
     assert checked[1].ok and not checked[1].awaiting_review
     assert checked[0].awaiting_review
 
@@ -151,7 +155,7 @@ def test_approving_a_claim_a_rule_refuses_says_the_rules_sentence_and_it_stays_a
     review.claim["attachments"] = ["jar.png"]  # as if the person had added the photo to the list meanwhile
     assert review.approve() is None
     review.write()
-    assert check_claim_list(path, Settings(), TODAY).ok
+    assert check_claim_list(path, Settings(), today()).ok
 
 
 def test_a_new_reason_clears_a_sub_reason_it_does_not_take_and_an_edit_asks_for_approval_again(tmp_path):

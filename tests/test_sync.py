@@ -17,7 +17,13 @@ from safet_filer.ledger import Money, State
 from safet_filer.sync import Syncer, sync_report
 
 US = "US"
-TODAY = date.today()
+
+
+def today() -> date:
+    """Today, asked for when a test runs (a constant made at collection would be yesterday after midnight)."""
+    return date.today()
+
+
 OURS, BY_HAND = ("113-1000001-0000001", "11111-11111-1111111"), ("113-7000001-0000001", "22222-22222-2222222")
 
 
@@ -43,7 +49,7 @@ class FakeSite:
 
 def row(order_claim, status, amount="—"):
     order, claim = order_claim
-    return FiledClaim(claim, order, shown(TODAY), status, amount)
+    return FiledClaim(claim, order, shown(today()), status, amount)
 
 
 def page(order_claim, status, amount="—", comment="—", reply_by="—", appeal_by="—"):
@@ -51,7 +57,7 @@ def page(order_claim, status, amount="—", comment="—", reply_by="—", appea
     return {
         "SAFE-T claim ID": claim,
         "Order ID": order,
-        "Claim date": shown(TODAY),
+        "Claim date": shown(today()),
         "Claim status": status,
         "Reimbursement amount": amount,
         "Amazon comment": comment,
@@ -64,13 +70,13 @@ def file_ours(ledger):
     file_claim(ledger, *OURS, claimed="24.99")
 
 
-def syncer(follow, today=TODAY):
-    return Syncer(follow, US, "USD", labels_for("en"), today=today)
+def syncer(follow, on=None):
+    return Syncer(follow, US, "USD", labels_for("en"), today=on or today())
 
 
 def test_each_claims_row_and_page_are_recorded_and_a_hand_filed_claim_becomes_a_known_order(ledger, follow):
     file_ours(ledger)
-    appeal_by = TODAY + timedelta(days=7)
+    appeal_by = today() + timedelta(days=7)
     site = FakeSite(
         [row(OURS, "Granted", "$24.99"), row(BY_HAND, "Awaiting seller response")],
         {
@@ -105,7 +111,7 @@ def test_each_claims_row_and_page_are_recorded_and_a_hand_filed_claim_becomes_a_
 
 def test_a_second_sync_reads_no_page_of_a_closed_claim_and_records_nothing_new(ledger, follow):
     file_ours(ledger)
-    closed = page(OURS, "Denied", appeal_by=shown(TODAY - timedelta(days=1)))
+    closed = page(OURS, "Denied", appeal_by=shown(today() - timedelta(days=1)))
     open_one = page(BY_HAND, "Under investigation")
     site = FakeSite([row(OURS, "Denied"), row(BY_HAND, "Under investigation")], {OURS[1]: closed, BY_HAND[1]: open_one})
     syncer(follow).sync(site)
@@ -117,14 +123,16 @@ def test_a_second_sync_reads_no_page_of_a_closed_claim_and_records_nothing_new(l
 
 def test_a_new_decision_on_a_claim_that_looked_closed_is_read_from_its_page(ledger, follow):
     file_ours(ledger)
-    site = FakeSite([row(OURS, "Denied")], {OURS[1]: page(OURS, "Denied", appeal_by=shown(TODAY - timedelta(days=1)))})
+    site = FakeSite(
+        [row(OURS, "Denied")], {OURS[1]: page(OURS, "Denied", appeal_by=shown(today() - timedelta(days=1)))}
+    )
     syncer(follow).sync(site)
     site.rows = [row(OURS, "Granted", "$24.99")]
-    site.pages[OURS[1]] = page(OURS, "Granted", "$24.99", appeal_by=shown(TODAY + timedelta(days=7)))
+    site.pages[OURS[1]] = page(OURS, "Granted", "$24.99", appeal_by=shown(today() + timedelta(days=7)))
     site.read.clear()
     syncer(follow).sync(site)
     assert site.read == [OURS[1]]
-    assert follow.site_claim(US, OURS[1]).appeal_by == TODAY + timedelta(days=7)
+    assert follow.site_claim(US, OURS[1]).appeal_by == today() + timedelta(days=7)
 
 
 def test_a_page_that_cannot_be_read_is_that_claims_problem_and_the_others_are_recorded(ledger, follow):
@@ -151,12 +159,12 @@ def test_an_unknown_status_on_the_dashboard_is_said_and_that_claims_page_is_not_
 @pytest.mark.parametrize(("in_thread", "state"), [(True, MessageState.SENT), (False, MessageState.NOT_SENT)])
 def test_a_reply_in_flight_is_settled_by_the_claims_thread(ledger, follow, in_thread, state):
     file_ours(ledger)
-    awaiting = page(OURS, "Awaiting seller response", reply_by=shown(TODAY + timedelta(days=2)))
+    awaiting = page(OURS, "Awaiting seller response", reply_by=shown(today() + timedelta(days=2)))
     syncer(follow).sync(FakeSite([row(OURS, "Awaiting seller response")], {OURS[1]: awaiting}))
     reply = follow.begin_message(US, OURS[1], MessageKind.REPLY, body="Here is the label photo.\nThanks.")
     follow.message_unknown(reply.id, note="No answer after Send.")
-    thread = [ThreadMessage("Reply", shown(TODAY), "Here is the label photo. Thanks.", "—")] if in_thread else []
-    thread.insert(0, ThreadMessage("Request for information", shown(TODAY), "Send a photo.", "—"))
+    thread = [ThreadMessage("Reply", shown(today()), "Here is the label photo. Thanks.", "—")] if in_thread else []
+    thread.insert(0, ThreadMessage("Request for information", shown(today()), "Send a photo.", "—"))
     result = syncer(follow).sync(
         FakeSite([row(OURS, "Awaiting seller response")], {OURS[1]: awaiting}, {OURS[1]: thread})
     )
@@ -167,7 +175,7 @@ def test_a_reply_in_flight_is_settled_by_the_claims_thread(ledger, follow, in_th
 def test_the_dashboard_filter_reaches_back_to_the_oldest_claim_still_followed(ledger, follow):
     file_ours(ledger)
     assert syncer(follow).days_to_cover() == 90
-    assert syncer(follow, today=TODAY + timedelta(days=200)).days_to_cover() == 201
+    assert syncer(follow, on=today() + timedelta(days=200)).days_to_cover() == 201
 
 
 def test_sync_report_records_the_returns_reports_safet_columns(ledger, follow, tmp_path):
@@ -176,7 +184,7 @@ def test_sync_report_records_the_returns_reports_safet_columns(ledger, follow, t
     from safet_filer.fixtures.site import Site
 
     report = tmp_path / "returns.txt"
-    report.write_text(returns_report(Site(load_scenario(None, TODAY))))
+    report.write_text(returns_report(Site(load_scenario(None, today()))))
     result = sync_report(follow, report, US, "USD")
     granted = follow.site_claim(US, "16180-33988-7498948")
     assert (granted.status, granted.reimbursed, granted.source) == (

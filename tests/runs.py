@@ -43,6 +43,21 @@ def order_id(n: int) -> str:
     return f"113-{4000000 + n:07d}-{1000000 + n:07d}"
 
 
+# Each claim-list reason and the site codes it must reach the site as: written out here, not taken from the tool's
+# own table, so that a wrong entry there shows.
+REASONS = {
+    "damaged": ("ADMGD", None),
+    "missing_parts": ("MSNG", None),
+    "different_item": ("NOCOT", None),
+    "not_returned": ("RNOTR", "RNOTR-a"),
+    "return_label_charge": ("LBLOT", None),
+    "outside_return_window": ("RTOW", None),
+    "replacement_refunded": ("REPRF", None),
+    "delivered_not_received": ("DNOTR", None),
+    "restocking_fee": ("RSTK", None),
+}
+
+
 def claim(n: int, reason: str, folder: Path, **fields) -> dict:
     """A valid claim for order n with evidence files written into `folder`."""
     today = date.today()

@@ -10,24 +10,13 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from runs import claim, ledger_rows, order_id, safet, write_claims
+from runs import REASONS, claim, ledger_rows, order_id, safet, write_claims
 
 from safet_filer.fixtures.layouts import CHOICES
 from safet_filer.fixtures.server import MockSellerCentral
 
 pytestmark = pytest.mark.e2e
 
-REASONS = {
-    "damaged": ("ADMGD", None),
-    "missing_parts": ("MSNG", None),
-    "different_item": ("NOCOT", None),
-    "not_returned": ("RNOTR", "RNOTR-a"),
-    "return_label_charge": ("LBLOT", None),
-    "outside_return_window": ("RTOW", None),
-    "replacement_refunded": ("REPRF", None),
-    "delivered_not_received": ("DNOTR", None),
-    "restocking_fee": ("RSTK", None),
-}
 LAYOUTS = {
     **{f"{key}={value}": {key: value} for key, values in CHOICES.items() for value in values[1:]},
     "site_notice": {"site_notice": True},

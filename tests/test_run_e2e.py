@@ -12,23 +12,11 @@ import json
 import sqlite3
 
 import pytest
-from runs import claim, order_id, safet, safet_at_terminal, write_claims
+from runs import REASONS, claim, order_id, safet, safet_at_terminal, write_claims
 
 from safet_filer.fixtures.server import MockSellerCentral
 
 pytestmark = pytest.mark.e2e
-
-REASONS = {
-    "damaged": ("ADMGD", None),
-    "missing_parts": ("MSNG", None),
-    "different_item": ("NOCOT", None),
-    "not_returned": ("RNOTR", "RNOTR-a"),
-    "return_label_charge": ("LBLOT", None),
-    "outside_return_window": ("RTOW", None),
-    "replacement_refunded": ("REPRF", None),
-    "delivered_not_received": ("DNOTR", None),
-    "restocking_fee": ("RSTK", None),
-}
 
 
 def ledger_states(path) -> dict[str, str]:

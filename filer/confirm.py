@@ -3,7 +3,10 @@ quit; and whether a command may ask nobody (--yes) or has a terminal to ask on."
 
 from __future__ import annotations
 
+import queue
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -96,16 +99,25 @@ class Confirmer:
     def confirmed_by(self) -> str:
         return "auto" if self.auto else "person"
 
-    def ask(self, proposal: Proposal) -> Decision:
+    def ask(self, proposal: Proposal, meanwhile: Meanwhile | None = None) -> Decision:
         """A claim as the review page shows it, put to the person before its submit."""
-        return self.decide(render(proposal), SUBMIT_CLAIM)
+        return self.decide(render(proposal), SUBMIT_CLAIM, meanwhile)
 
-    def decide(self, panel: RenderableType, question: Question) -> Decision:
-        """Show `panel`, then ask `question` until it is answered yes, skip or quit (with --yes: yes, unasked)."""
+    def decide(self, panel: RenderableType, question: Question, meanwhile: Meanwhile | None = None) -> Decision:
+        """Show `panel`, then ask `question` until it is answered yes, skip or quit (with --yes: yes, unasked).
+        With `meanwhile`, the answer is read on a thread of its own while `meanwhile` works on this one (it is given
+        a look at the answer so far: None until there is one); the answer is returned once both are done."""
         self.console.print(panel)
         if self.auto:
             self.console.print(f"[bold]{question.unasked}[/bold]")
             return Decision.SUBMIT
+        if meanwhile is None:
+            return self._answer(question)
+        answer = AnswerReadAside(lambda: self._answer(question))
+        meanwhile(answer.so_far)
+        return answer.wait()
+
+    def _answer(self, question: Question) -> Decision:
         while True:
             try:
                 answer = self.console.input(
@@ -131,6 +143,44 @@ class Confirmer:
             if answer.strip().lower() in ("n", "no"):
                 return False
             self.console.print("Please answer y or n.")
+
+
+# Work done while the person answers, given a look at the answer so far (None until there is one).
+Meanwhile = Callable[[Callable[[], "Decision | None"]], None]
+
+
+class AnswerReadAside:
+    """The person's answer, read at the terminal on a thread of its own (a daemon: a run that stops before the
+    answer does not wait for it), so that the caller's thread, the one that drives the browser, can go on."""
+
+    def __init__(self, read: Callable[[], Decision]):
+        self._arrived: queue.Queue[tuple[Decision | None, BaseException | None]] = queue.Queue(maxsize=1)
+        self._answer: tuple[Decision | None, BaseException | None] | None = None
+        threading.Thread(target=self._read, args=(read,), name="answer", daemon=True).start()
+
+    def _read(self, read: Callable[[], Decision]) -> None:
+        try:
+            self._arrived.put((read(), None))
+        except BaseException as exc:  # noqa: BLE001  handed to the caller's thread, raised there
+            self._arrived.put((None, exc))
+
+    def so_far(self) -> Decision | None:
+        if self._answer is None:
+            try:
+                self._answer = self._arrived.get_nowait()
+            except queue.Empty:
+                return None
+        return self._answer[0]
+
+    def wait(self) -> Decision:
+        """The answer, once given; Ctrl-C while waiting stops the caller (the signal reaches its thread only)."""
+        if self._answer is None:
+            self._answer = self._arrived.get()
+        decision, error = self._answer
+        if error is not None:
+            raise error
+        assert decision is not None
+        return decision
 
 
 def is_loopback(url: str) -> bool:

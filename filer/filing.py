@@ -19,6 +19,7 @@ from loguru import logger
 from safet_filer.claims import CheckedClaim, Claim, fingerprint
 from safet_filer.confirm import Decision, Proposal
 from safet_filer.errors import NeedsPerson
+from safet_filer.fill_ahead import FilledAhead, HeldSteps, StopFillingAhead
 from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, StepSeen, WizardClaim
 from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.picker import PickedElement
@@ -43,7 +44,16 @@ class ClaimSite(DashboardSite, Protocol):
     labels: SiteLabels
     headed: bool  # a person can sign in in its window
 
+    @property
+    def opened(self) -> int: ...  # how often the browser was started or signed in to again (older pages are stale)
+
+    def other_tab(self) -> ClaimSite: ...  # the same site on the browser's other tab
+
     def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim: ...
+
+    def shows_review_of(self, order_id: str) -> bool: ...  # the page is still that claim's review, Submit there
+
+    def front(self) -> None: ...  # show this tab in the window (headed)
 
     def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str: ...
 
@@ -76,9 +86,20 @@ class CourseContext:
     step: Callable[[str], None]  # a step begins: a safe point to stop at after Ctrl-C, news for the progress display
     with_person: Callable[[], AbstractContextManager[None]]  # the person reads or acts: display held, Ctrl-C stops
     tell: Callable[[str], None]  # a line for the person at the terminal
+    pace: Callable[[], None]  # just before a submit: wait out the least time between submits (real hosts)
     # the person shows the element a step could not find (headed, at a terminal): the labels with its word, or None
     learn: Callable[[ElementMissing, str], SiteLabels | None] | None = None
     config_file: Path | None = None  # the settings file given with --config (named in the failure's hint)
+
+
+def refused_for_good(entry: Entry) -> bool:
+    """Seller Central refused the order in an earlier run for a reason that will not change (only too early may)."""
+    return entry.state == State.INELIGIBLE and entry.outcome != EligibilityAnswer.TOO_EARLY
+
+
+def may_have_been_submitted(entry: Entry) -> bool:
+    """An earlier submit may have reached the site: the dashboard is looked at before anything else is done."""
+    return entry.state in NEEDS_RECONCILING or entry.submit_attempts > 0
 
 
 class ClaimProblem(Exception):
@@ -100,12 +121,17 @@ class ClaimCourse(StepReport):
         self.log = logger.bind(order_id=checked.order_id, claim=checked.index)
         self.shots: dict[str, Path] = {}
         self.asked_to_show: set[str] = set()  # labels the person was asked to show, once each per claim
+        self.ahead: FilledAhead | None = None  # filled while the person was asked about the claim before
+        self.held_evidence: FailureEvidence | None = None  # of the page where the fill ahead failed
+        self.held_trace: bytes | None = None
+        self.confirmed: Review | None = None  # the review the person said yes to
 
     # -- the claim's whole course ------------------------------------------------------------------------------
     def run(self) -> None:
         """Settle the claim from the ledger when an earlier run did; otherwise file it, with a trace kept if it fails."""
         entry = self.ledger.get(*self.key)
         if entry and entry.state in DONE:
+            self.ahead = None
             self.record.state, self.record.claim_id = entry.state, entry.claim_id
             self.record.message = "Already filed in an earlier run; not filed again."
             if entry.fingerprint and entry.fingerprint != fingerprint(self.checked):
@@ -115,7 +141,7 @@ class ClaimCourse(StepReport):
                 )
             self.log.info("{}: {}", self.checked.label, self.record.message)
             return
-        if entry and entry.state == State.INELIGIBLE and entry.outcome != EligibilityAnswer.TOO_EARLY:
+        if entry and refused_for_good(entry):
             self.record.state, self.record.message = entry.state, f"Seller Central said earlier: {entry.message}"
             self.log.info("{}: ineligible in an earlier run; not tried again", self.checked.label)
             return
@@ -127,7 +153,7 @@ class ClaimCourse(StepReport):
         finally:
             self.site.trace_stop(self.ctx.folder.trace_path(self.record) if failed else None)
             if failed:
-                self.ctx.folder.add_trace(self.record)
+                self.ctx.folder.add_trace(self.record, filled_ahead=self.held_trace)
 
     def _file(self) -> None:
         try:
@@ -145,7 +171,8 @@ class ClaimCourse(StepReport):
                     + ". Check the screenshot, then run again."
                 )
                 return
-            self._move(State.READY, message="Filled up to the review step.")
+            if self.record.state is not State.READY:  # (filled again after a restart, it is READY already)
+                self._move(State.READY, message="Filled up to the review step.")
             if self.ctx.rehearse:
                 self.record.message = "Rehearsed: every step filled; not submitted (--rehearse)."
                 self.log.info("{}: {}", self.checked.label, self.record.message)
@@ -179,20 +206,94 @@ class ClaimCourse(StepReport):
         )
 
     def _browser_crashed(self, why: str) -> None:
-        """Record the claim as failed (nothing was submitted) and start a new browser for the claims after it."""
+        """Record the claim as failed (nothing was submitted) and start a new browser for the claims after it
+        (unless one was started since, as when the claim was filled ahead)."""
         self._fail(f"The browser stopped responding ({why}); it was restarted. The claim was not submitted.")
-        self.site.restart()
+        if not self.site.alive():
+            self.site.restart()
 
     # -- reconciliation: did an earlier submit go through? -------------------------------------------------------
     def _settled_by_reconciling(self) -> bool:
         entry = self.ledger.get(*self.key)
-        if entry is None or not (entry.state in NEEDS_RECONCILING or entry.submit_attempts > 0):
+        if entry is None or not may_have_been_submitted(entry):
             return False
         self.ctx.step(f"{self.checked.order_id}: checking the dashboard for an earlier submit")
         entry = self._retrying(lambda: reconcile(self.ledger, self.site, *self.key, run_id=self.ctx.folder.run_id))
         self._show(entry)
         self.log.info("{}: {}", self.checked.label, entry.message)
         return entry.state == State.FILED
+
+    # -- filling ahead, while the person is asked about the claim before this one -------------------------------
+    def fill_ahead(self, answered: Callable[[], Decision | None]) -> None:
+        """Fill this claim up to its review on its own tab while the person is asked about the claim before it
+        (`answered`: their answer so far). What the fill meets is held for the claim's turn (see fill_ahead.py),
+        except a page restricting automated access: that stops the run at once, before anything else is submitted."""
+        self.ahead = None
+        if answered() is Decision.QUIT:
+            return
+        entry = self.ledger.get(*self.key)
+        if entry is not None and (entry.state in DONE or refused_for_good(entry) or may_have_been_submitted(entry)):
+            return  # its turn settles it from the ledger or the dashboard: nothing to fill
+        held = HeldSteps(self.checked.order_id, self.ctx.step, lambda: answered() is Decision.QUIT)
+        opened = self.site.opened
+        try:
+            filled = self.site.fill_to_review(self._wizard_claim(), held)
+        except StopFillingAhead:
+            return
+        except AutomationRestricted as exc:
+            self._record_steps(held.shots, held.steps)
+            self._fail(f"{exc} Stopped at once, as Amazon's Agent Policy asks; the claim before it was not submitted.")
+            raise self._stop_restricted() from None
+        except (SiteError, ClaimProblem) as exc:
+            evidence, trace = self.site.failure_evidence(), self._trace_so_far()
+            self.ahead = FilledAhead(held.shots, held.steps, opened, error=exc, evidence=evidence, trace=trace)
+            self.log.debug("{}: filling ahead stopped ({}); taken up in its turn", self.checked.label, exc)
+            return
+        self.ahead = FilledAhead(held.shots, held.steps, opened, filled=filled)
+        self.log.debug("{}: filled ahead up to its review", self.checked.label)
+
+    def _trace_so_far(self) -> bytes | None:
+        """The browser's trace up to the failure of a fill ahead, kept aside (tracing goes on for the claim before)."""
+        aside = self.ctx.folder.path / f".trace-{self.record.index + 1:03d}.zip"
+        self.site.trace_stop(aside)
+        self.site.trace_start(f"after {self.checked.order_id} was filled ahead")
+        if not aside.exists():
+            return None
+        data = aside.read_bytes()
+        aside.unlink()
+        return data
+
+    def _from_ahead(self) -> FilledClaim | None:
+        """The outcome of the fill ahead, recorded now as this fill's (its error raised as this fill's), when there
+        is one and, for a review, its tab still shows it in the same session; None when the wizard must be filled."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is None:
+            return None
+        review_shown = ahead.filled is None or ahead.filled.review is None or self._still_on_review(ahead.opened)
+        if not review_shown:
+            self.log.debug("{}: its tab no longer shows the review filled ahead; filling again", self.checked.label)
+            return None
+        self.log.info("{}: filled ahead while the claim before it was reviewed", self.checked.label)
+        return self._take(ahead)
+
+    def _take(self, ahead: FilledAhead) -> FilledClaim:
+        self._record_steps(ahead.shots, ahead.steps)
+        if ahead.error is not None:
+            self.held_evidence, self.held_trace = ahead.evidence, ahead.trace
+            raise ahead.error
+        assert ahead.filled is not None
+        return ahead.filled
+
+    def _record_steps(self, shots: list[tuple[str, bytes]], steps: list[StepSeen]) -> None:
+        for step, png in shots:
+            self.shot(step, png)
+        self.record.steps_seen.extend(asdict(step) for step in steps)
+
+    def _still_on_review(self, opened: int) -> bool:
+        try:
+            return opened == self.site.opened and self.site.shows_review_of(self.checked.order_id)
+        except SiteError:
+            return False
 
     # -- filling the wizard up to the review step (safe to repeat) ----------------------------------------------
     def _until_signed_in(self, action: Callable[[], T]) -> T:
@@ -222,7 +323,8 @@ class ClaimCourse(StepReport):
         self.record.screenshots.clear()
         self.record.steps_seen.clear()
         self.shots.clear()
-        filled = self.site.fill_to_review(self._wizard_claim(), self)
+        self.held_evidence = self.held_trace = None
+        filled = self._from_ahead() or self.site.fill_to_review(self._wizard_claim(), self)
         if filled.review is not None:
             self.record.reviewed = asdict(filled.review)
         return filled
@@ -323,7 +425,22 @@ class ClaimCourse(StepReport):
             screenshot=self.shots["review"],
             site=self.ctx.base_url,
         )
-        decision = self.ctx.ask(proposal)
+        self.site.front()
+        if review == self.confirmed:
+            decision = Decision.SUBMIT
+            self.log.info("{}: the review reads as you confirmed it before the browser restarted", self.checked.label)
+        else:
+            decision = self.ctx.ask(proposal)
+        if decision is Decision.SUBMIT and not self.site.alive():
+            # The browser stopped while the person read the claim (as the next one was filled ahead, say): what
+            # they confirmed is filled again in a new browser, and submitted unasked if its review reads the same.
+            self.log.warning(
+                "{}: the browser stopped while you reviewed the claim; filling it again", self.checked.label
+            )
+            self.confirmed = review
+            self.site.restart()
+            self._file()
+            return
         if decision is Decision.SKIP:
             self._move(State.SKIPPED, message="Skipped by the person at the review step.")
             return
@@ -363,6 +480,7 @@ class ClaimCourse(StepReport):
             )
             pressed = True
 
+        self.ctx.pace()
         try:
             return self.site.submit(commit_submitting, self.ctx.settings.submit_timeout_s)
         except KeyboardInterrupt:
@@ -411,7 +529,8 @@ class ClaimCourse(StepReport):
         self._move(State.FAILED, message=message)
 
     def _keep_failure(self) -> None:
-        self.ctx.folder.keep_failure(self.record, self.site.failure_evidence())
+        evidence, self.held_evidence = self.held_evidence or self.site.failure_evidence(), None
+        self.ctx.folder.keep_failure(self.record, evidence)
 
     def _show(self, entry: Entry) -> None:
         """The claim's record in the report, as the ledger now has it."""

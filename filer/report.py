@@ -91,11 +91,15 @@ class RunFolder:
     def trace_path(self, record: ClaimRecord) -> Path:
         return self.claim_dir(record) / "trace.zip"
 
-    def add_trace(self, record: ClaimRecord) -> None:
-        path = self.trace_path(record)
-        if path.exists():
-            make_file_private(path)
-            record.evidence.append(str(path.relative_to(self.path)))
+    def add_trace(self, record: ClaimRecord, *, filled_ahead: bytes | None = None) -> None:
+        """List the claim's trace (written at trace_path) with its evidence, and `filled_ahead`, the trace of its
+        fill ahead that failed, beside it."""
+        if filled_ahead is not None:
+            write_private_file(self.claim_dir(record) / "trace-filled-ahead.zip", filled_ahead)
+        for path in (self.trace_path(record), self.claim_dir(record) / "trace-filled-ahead.zip"):
+            if path.exists():
+                make_file_private(path)
+                record.evidence.append(str(path.relative_to(self.path)))
 
     def write(self, records: list[ClaimRecord], meta: dict[str, Any]) -> Path:
         """Write summary.json and report.html; returns the report's path."""

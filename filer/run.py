@@ -89,6 +89,17 @@ class Interruption:
         finally:
             self._prompting = False
 
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """At a prompt, while this thread drives the browser meanwhile: Ctrl-C waits for the next safe point (a
+        Playwright call cut off in the middle leaves its connection hung), then stops as at the prompt."""
+        prompting, self._prompting = self._prompting, False
+        try:
+            yield
+        finally:
+            self._prompting = prompting
+        self.checkpoint()
+
 
 class FilingRun:
     def __init__(self, settings: Settings, options: RunOptions, console: Console, open_site: SiteOpener | None = None):
@@ -99,6 +110,8 @@ class FilingRun:
         self.records: list[ClaimRecord] = []
         self.interruption = Interruption(console)
         self.base_url: str | None = None
+        self.next_course: ClaimCourse | None = None  # filled ahead while the person is asked about the one before
+        self.last_submit: float | None = None  # time.monotonic() of the run's last submit
 
     # -- the run as a whole ------------------------------------------------------------------------------------
     def execute(self) -> ExitStatus:
@@ -226,7 +239,28 @@ class FilingRun:
             console=self.console,
             transient=True,
         )
-        context = CourseContext(
+        # Each claim on its own tab, turn about, so that the next one can be filled while this one is reviewed.
+        tabs = [site, site.other_tab()] if self._fills_ahead(len(claims)) else [site]
+        contexts = [self._course_context(tab, base_url) for tab in tabs]
+        courses = [
+            ClaimCourse(contexts[n % len(contexts)], checked, record)
+            for n, (checked, record) in enumerate(zip(claims, self.records, strict=True))
+        ]
+        task = self.progress.add_task("Filing", total=len(claims))
+        with self.progress:
+            for n, course in enumerate(courses):
+                self.next_course = courses[n + 1] if len(tabs) > 1 and n + 1 < len(courses) else None
+                self.interruption.checkpoint()
+                self.progress.update(task, description=course.checked.order_id)
+                course.run()
+                self.progress.advance(task)
+
+    def _fills_ahead(self, claims: int) -> bool:
+        """Whether the next claim is filled while the person reviews one: only when a person is asked."""
+        return self.settings.fill_ahead and claims > 1 and not self.confirmer.auto and not self.options.rehearse
+
+    def _course_context(self, site: ClaimSite, base_url: str) -> CourseContext:
+        return CourseContext(
             site=site,
             ledger=self.ledger,
             folder=self.folder,
@@ -239,19 +273,10 @@ class FilingRun:
             step=self.step,
             with_person=self.with_person,
             tell=self.console.print,
+            pace=self.pace,
             learn=self._teacher(site),
             config_file=self.options.config_file,
         )
-        task = self.progress.add_task("Filing", total=len(claims))
-        with self.progress:
-            for n, (checked, record) in enumerate(zip(claims, self.records, strict=True)):
-                if n and not is_loopback(base_url) and self.settings.pacing_s:
-                    self.step(f"{checked.order_id}: pausing {self.settings.pacing_s:.0f}s between claims")
-                    time.sleep(self.settings.pacing_s)
-                self.interruption.checkpoint()
-                self.progress.update(task, description=checked.order_id)
-                ClaimCourse(context, checked, record).run()
-                self.progress.advance(task)
 
     def _teacher(self, site: ClaimSite) -> Callable[[ElementMissing, str], SiteLabels | None] | None:
         """Who learns a changed word from the person's click: only with a window to click in and a terminal."""
@@ -279,9 +304,26 @@ class FilingRun:
             self.progress.update(task.id, description=text)
 
     def ask(self, proposal: Proposal) -> Decision:
-        """Put a claim to the person, with the progress bar out of the way; Ctrl-C here stops at once."""
+        """Put a claim to the person, with the progress bar out of the way; Ctrl-C here stops at once. Meanwhile the
+        next claim is filled ahead on the other tab, so that it is ready when the person has answered."""
         with self.with_person():
-            return self.confirmer.ask(proposal)
+            return self.confirmer.ask(proposal, self._fill_next_ahead if self.next_course else None)
+
+    def _fill_next_ahead(self, answered: Callable[[], Decision | None]) -> None:
+        assert self.next_course is not None
+        with self.interruption.busy():
+            self.next_course.fill_ahead(answered)
+
+    def pace(self) -> None:
+        """Just before a submit on a real host: at least pacing_s since the run's last submit, the person's review
+        counted in it; Ctrl-C during the wait stops before the submit."""
+        if self.last_submit is not None and not is_loopback(self.base_url or "") and self.settings.pacing_s:
+            left = self.settings.pacing_s - (time.monotonic() - self.last_submit)
+            if left > 0:
+                self.step(f"pausing {left:.0f}s: at least {self.settings.pacing_s:.0f}s between submits")
+                time.sleep(left)
+        self.interruption.checkpoint()
+        self.last_submit = time.monotonic()
 
     @contextmanager
     def with_person(self) -> Iterator[None]:

@@ -7,7 +7,9 @@ as a whole, the sign-in wait and the evidence of a failed step, with the browser
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +18,7 @@ from loguru import logger
 from safet_filer.errors import first_line
 from safet_filer.flows.claim_wizard import BrowserStopped, ClaimWizard, FilledClaim, StepReport, WizardClaim
 from safet_filer.flows.dashboard import Dashboard, FiledClaim
+from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.picker import PickedElement, pick_element
 from safet_filer.flows.site import close_announcements
 from safet_filer.report import FailureEvidence
@@ -26,7 +29,23 @@ T = TypeVar("T")
 EVIDENCE_TIMEOUT_MS = 5000  # evidence of a failed step is taken as the page is, without waiting for it
 
 
+@dataclass
+class _Browser:
+    """What the tabs of one browser share: Playwright, the browser and its context, the pages by tab, the words of
+    the site (the course puts words learned during the run in here) and how often the session was opened anew."""
+
+    labels: SiteLabels
+    playwright: Any = None
+    browser: Any = None
+    context: Any = None
+    pages: dict[int, Any] = field(default_factory=dict)  # tab -> its page, opened when first used
+    crashed: set[int] = field(default_factory=set)  # tabs whose page crashed
+    opened: int = 0  # (re)starts of the browser and sign-ins since the first start
+
+
 class BrowserSession:
+    """The browser of a run, and the site on one of its tabs (tab 0; `other_tab()` gives the site on tab 1)."""
+
     def __init__(
         self, settings: Settings, base_url: str, *, headed: bool, ephemeral: bool, marketplace: str | None = None
     ):
@@ -34,61 +53,96 @@ class BrowserSession:
         self.base_url = base_url
         self.headed = headed or settings.headed
         self.ephemeral = ephemeral  # a fresh throw-away profile (dry runs), else the signed-in profile
-        self.labels = settings.site_labels(marketplace)  # the course puts words learned during the run in here
-        self._playwright: Any = None
-        self._browser: Any = None
-        self.context: Any = None
-        self.page: Any = None
-        self._page_crashed = False
+        self._shared = _Browser(settings.site_labels(marketplace))
+        self.tab = 0
 
     def __enter__(self) -> BrowserSession:
         from playwright.sync_api import sync_playwright
 
-        self._playwright = sync_playwright().start()
+        self._shared.playwright = sync_playwright().start()
         try:
             self._open()
         except BaseException:
-            self._playwright.stop()
+            self._shared.playwright.stop()
             raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._close()
-        self._playwright.stop()
+        self._shared.playwright.stop()
+
+    def other_tab(self) -> BrowserSession:
+        """The site on a second tab of the same browser (the same sign-in and words), its page opened when used."""
+        other = copy.copy(self)
+        other.tab = 1 - self.tab
+        return other
+
+    @property
+    def labels(self) -> SiteLabels:
+        return self._shared.labels
+
+    @labels.setter
+    def labels(self, labels: SiteLabels) -> None:
+        self._shared.labels = labels
+
+    @property
+    def context(self) -> Any:
+        return self._shared.context
+
+    @property
+    def page(self) -> Any:
+        """This tab's page, opened in the browser the first time it is used (and again after a restart)."""
+        shared = self._shared
+        if self.tab not in shared.pages and shared.context is not None:
+            page = shared.context.new_page()
+            page.on("crash", lambda _: shared.crashed.add(self.tab))
+            shared.pages[self.tab] = page
+        return shared.pages.get(self.tab)
+
+    @property
+    def opened(self) -> int:
+        """How often the browser was started again or signed in to again: a page filled under an earlier count
+        may belong to a session that is gone."""
+        return self._shared.opened
 
     def _open(self) -> None:
         from safet_filer.browser import find_browser, open_ephemeral, open_profile
 
-        info = find_browser(self.settings, playwright=self._playwright)
+        shared = self._shared
+        info = find_browser(self.settings, playwright=shared.playwright)
         if self.ephemeral:
-            self._browser, self.context = open_ephemeral(self._playwright, self.settings, info, headed=self.headed)
+            shared.browser, shared.context = open_ephemeral(shared.playwright, self.settings, info, headed=self.headed)
         else:
-            self.context = open_profile(self._playwright, self.settings, info, headed=self.headed)
-        self.context.set_default_timeout(self.settings.step_timeout_s * 1000)
-        self.context.set_default_navigation_timeout(self.settings.navigation_timeout_s * 1000)
+            shared.context = open_profile(shared.playwright, self.settings, info, headed=self.headed)
+        shared.context.set_default_timeout(self.settings.step_timeout_s * 1000)
+        shared.context.set_default_navigation_timeout(self.settings.navigation_timeout_s * 1000)
         # Actions only (each call, its locator, call log, error and timing): enough to see what a failed claim did.
         # DOM snapshots and the screencast roughly doubled the CPU spent per claim; the step screenshots and the
         # failure evidence (screenshot, page HTML) show the page itself (benchmarks/filing_speed.py).
-        self.context.tracing.start()
-        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
-        self._page_crashed = False
-        self.page.on("crash", self._note_crash)
-        close_announcements(self.page, self.labels)
-
-    def _note_crash(self, page: Any) -> None:
-        self._page_crashed = True
+        shared.context.tracing.start()
+        shared.crashed.clear()
+        first = shared.context.pages[0] if shared.context.pages else shared.context.new_page()
+        first.on("crash", lambda _: shared.crashed.add(0))
+        shared.pages = {0: first}
+        close_announcements(first, self.labels)
 
     def _close(self) -> None:
-        for close in (lambda: self.context and self.context.close(), lambda: self._browser and self._browser.close()):
+        shared = self._shared
+        for close in (
+            lambda: shared.context and shared.context.close(),
+            lambda: shared.browser and shared.browser.close(),
+        ):
             try:
                 close()
             except Exception:  # already gone after a crash
                 pass
-        self.context = self._browser = self.page = None
+        shared.context = shared.browser = None
+        shared.pages = {}
 
     def alive(self) -> bool:
-        """Whether the browser still answers (False after it crashed, was killed or its page crashed)."""
-        if self.page is None or self.page.is_closed() or self._page_crashed:
+        """Whether this tab's browser still answers (False after it crashed, was killed or this tab's page crashed)."""
+        page = self.page
+        if page is None or page.is_closed() or self.tab in self._shared.crashed:
             return False
         try:
             self.context.cookies()  # a round trip to the browser process, whatever the page is doing
@@ -97,10 +151,16 @@ class BrowserSession:
         return True
 
     def restart(self) -> None:
-        """After a browser or page crash: a new browser on the same profile."""
+        """After a browser or page crash: a new browser on the same profile, every tab's page a new one."""
         logger.warning("The browser stopped responding; starting it again.")
         self._close()
         self._open()
+        self._shared.opened += 1
+
+    def front(self) -> None:
+        """Show this tab in the window (headed), as the person is asked about the claim on it."""
+        if self.headed and self._shared.pages.get(self.tab) is not None:
+            self._answering(self.page.bring_to_front)
 
     # -- the site, as one claim's course uses it ----------------------------------------------------------------
     def claims_for(self, order_id: str) -> list[FiledClaim]:
@@ -108,6 +168,9 @@ class BrowserSession:
 
     def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim:
         return self._answering(lambda: ClaimWizard(*self._page_args()).fill_to_review(claim, report))
+
+    def shows_review_of(self, order_id: str) -> bool:
+        return self._answering(lambda: ClaimWizard(*self._page_args()).shows_review_of(order_id))
 
     def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str:
         return self._answering(lambda: ClaimWizard(*self._page_args()).submit(just_before_press, timeout_s * 1000))
@@ -126,6 +189,7 @@ class BrowserSession:
             return False
         except PlaywrightError as exc:
             raise BrowserStopped(first_line(exc)) from None
+        self._shared.opened += 1
         return True
 
     def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None:

@@ -111,7 +111,14 @@ class Settings(BaseSettings):
     retry_wait_s: float = Field(
         default=0.5, ge=0, description="First wait before repeating a step; it grows, with jitter, up to 16 times"
     )
-    pacing_s: float = Field(default=20, ge=0, description="Pause between claims on a real Seller Central host")
+    pacing_s: float = Field(
+        default=20, ge=0, description="Least time between two submits on a real Seller Central host"
+    )
+    fill_ahead: bool = Field(
+        default=True,
+        description="While you review a claim, fill the next one up to its review in a second tab (never submitted "
+        "before your yes)",
+    )
     headed: bool = Field(default=False, description="Show the browser window")
     allow_unattended: bool = Field(default=False, description="Let --yes submit on a real Seller Central host")
     browser_args: list[str] = Field(

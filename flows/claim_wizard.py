@@ -335,6 +335,16 @@ class ClaimWizard:
     def _shot(self, report: StepReport, step: str) -> None:
         report.shot(step, self.page.screenshot(full_page=True))
 
+    def shows_review_of(self, order_id: str) -> bool:
+        """Whether the page is still the review of `order_id`, with its Submit there (a page filled a while ago may
+        have been moved on, timed out or replaced since)."""
+        looked = self.wizard.look()
+        if looked is None:
+            return False
+        tree, state = looked
+        review = read_review(tree, self.labels)
+        return review is not None and review.order_id == order_id and state.submit is not None
+
 
 class Journal:
     """The `StepSeen` of each step as the flow walks it, handed to the report as each step is left."""

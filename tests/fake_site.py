@@ -7,7 +7,9 @@ the wizard's review page for the claim being filled. Faults are scripted by the 
     "policy"     on the review page, before Submit     "press"   Submit pressed, nothing stored
     "result"     the claim stored, its answer lost     "shot"    the result's screenshot, after it was filed
 
-with the error the real site's flows raise there (`signs_in`, `restricted`, `crash`, `times_out`, `step_fails`).
+with the error the real site's flows raise there (`signs_in`, `restricted`, `crash`, `tab_crash`, `times_out`,
+`step_fails`). The fake has two tabs, as a browser has (`other_tab()`): they share everything but the claim each
+shows on its review page.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -49,6 +51,14 @@ def restricted() -> SiteError:
 
 def crash() -> SiteError:
     return BrowserStopped("Target page, context or browser has been closed")
+
+
+class TabCrashed(BrowserStopped):
+    """The page of one tab crashed; the browser and its other tab go on."""
+
+
+def tab_crash() -> SiteError:
+    return TabCrashed("Target crashed")
 
 
 def times_out() -> SiteError:
@@ -86,6 +96,20 @@ class Fault:
 
 
 @dataclass
+class FakeBrowser:
+    """What the tabs of the fake site share, as a browser's tabs share it: the words learned (the course puts them
+    here), whether the browser is up, its restarts and sign-ins, and which claim each tab shows on review."""
+
+    labels: SiteLabels
+    alive: bool = True
+    restarts: int = 0
+    sign_in_waits: int = 0
+    on_review: dict[int, tuple[WizardClaim, dict[str, int]]] = field(default_factory=dict)
+    crashed_tabs: set[int] = field(default_factory=set)
+    shown: list[int] = field(default_factory=list)  # the tab brought to the front before each question
+
+
+@dataclass
 class FakeSite:
     """The fake Seller Central. `orders` answer Check eligibility; an order not in it is not found."""
 
@@ -95,16 +119,14 @@ class FakeSite:
     tamper_review: bool = False  # the review page shows a description other than the one typed
     renamed: dict[str, str] = field(default_factory=dict)  # label -> the site's own word for that button
     clicks: list[PickedElement | None] = field(default_factory=list)  # the person's clicks when shown, in order
-    labels: SiteLabels = LABELS  # the course puts the words it learned here
 
     submissions: list[dict] = field(default_factory=list)  # every claim stored, in order
     dashboard: dict[str, list[FiledClaim]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)  # every request: "fill 113-…", "submit …", "dashboard …"
-    restarts: int = 0
-    sign_in_waits: int = 0
     faults: list[Fault] = field(default_factory=list)
-    _alive: bool = True
-    _on_review: tuple[WizardClaim, dict[str, int]] | None = None
+    on_fill: Callable[[str], None] | None = None  # called with the order ID as each fill begins
+    browser: FakeBrowser = field(default_factory=lambda: FakeBrowser(LABELS))
+    tab: int = 0  # the site on tab 0; other_tab() gives the same site on tab 1
 
     @classmethod
     def for_claims(cls, claims: list[dict], **options: object) -> FakeSite:
@@ -125,6 +147,35 @@ class FakeSite:
     def orders_stored(self) -> list[str]:
         return [s["order_id"] for s in self.submissions]
 
+    @property
+    def labels(self) -> SiteLabels:
+        return self.browser.labels
+
+    @labels.setter
+    def labels(self, labels: SiteLabels) -> None:
+        self.browser.labels = labels
+
+    @property
+    def restarts(self) -> int:
+        return self.browser.restarts
+
+    @property
+    def sign_in_waits(self) -> int:
+        return self.browser.sign_in_waits
+
+    @property
+    def opened(self) -> int:
+        return self.browser.restarts + self.browser.sign_in_waits
+
+    def other_tab(self) -> FakeSite:
+        """The same site (orders, claims stored, faults, browser) on the browser's other tab."""
+        return replace(self, tab=1 - self.tab)
+
+    def crash_tab(self) -> None:
+        """This tab's page crashes (the browser and the other tab stay up)."""
+        self.browser.crashed_tabs.add(self.tab)
+        self.browser.on_review.pop(self.tab, None)
+
     # -- the ClaimSite interface ---------------------------------------------------------------------------------
     def __enter__(self) -> FakeSite:
         return self
@@ -138,7 +189,9 @@ class FakeSite:
 
     def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim:
         self._request(f"fill {claim.order_id}", None, claim.order_id)
-        self._on_review = None
+        self.browser.on_review.pop(self.tab, None)
+        if self.on_fill is not None:
+            self.on_fill(claim.order_id)
         report.begin("entering the order")
         report.shot("order", png_bytes(1))
         for label, word in self.renamed.items():
@@ -175,11 +228,11 @@ class FakeSite:
             ],
         )
         report.shot("review", png_bytes(4))
-        self._on_review = (claim, quantities)
+        self.browser.on_review[self.tab] = (claim, quantities)
         return FilledClaim(Eligibility(EligibilityAnswer.ELIGIBLE, items=offered), quantities, review)
 
     def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str:
-        on_review, self._on_review = self._on_review, None
+        on_review = self.browser.on_review.pop(self.tab, None)
         assert on_review is not None, "Submit pressed with no review page filled: the course skipped a step"
         claim, quantities = on_review
         self._request(f"submit {claim.order_id}", "policy", claim.order_id)
@@ -206,8 +259,16 @@ class FakeSite:
         self._strike("result", claim.order_id)
         return claim_id
 
+    def shows_review_of(self, order_id: str) -> bool:
+        self._check_alive()
+        on_review = self.browser.on_review.get(self.tab)
+        return on_review is not None and on_review[0].order_id == order_id
+
+    def front(self) -> None:
+        self.browser.shown.append(self.tab)
+
     def wait_until_signed_in(self) -> bool:
-        self.sign_in_waits += 1
+        self.browser.sign_in_waits += 1
         return self.person_signs_in
 
     def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None:
@@ -222,17 +283,18 @@ class FakeSite:
         return png_bytes(5)
 
     def failure_evidence(self) -> FailureEvidence:
-        if not self._alive:
+        if not self.alive():
             return FailureEvidence()
         return FailureEvidence(png_bytes(6), "<html><body>the failed page</body></html>", '- button "Cancel"\n')
 
     def alive(self) -> bool:
-        return self._alive
+        return self.browser.alive and self.tab not in self.browser.crashed_tabs
 
     def restart(self) -> None:
-        self.restarts += 1
-        self._alive = True
-        self._on_review = None
+        self.browser.restarts += 1
+        self.browser.alive = True
+        self.browser.on_review.clear()
+        self.browser.crashed_tabs.clear()
 
     def trace_start(self, title: str) -> None:
         pass
@@ -249,7 +311,7 @@ class FakeSite:
             self._strike(moment, order_id)
 
     def _check_alive(self) -> None:
-        if not self._alive:
+        if not self.alive():
             raise BrowserStopped("Target page, context or browser has been closed")
 
     def _strike(self, moment: str, order_id: str) -> None:
@@ -260,10 +322,13 @@ class FakeSite:
                 elif fault.times > 1:
                     fault.times -= 1
                 error = fault.error()
-                if isinstance(error, SignInRequired | BrowserStopped):
-                    self._on_review = None
-                if isinstance(error, BrowserStopped):
-                    self._alive = False
+                if isinstance(error, SignInRequired):
+                    self.browser.on_review.pop(self.tab, None)
+                if isinstance(error, TabCrashed):
+                    self.crash_tab()
+                elif isinstance(error, BrowserStopped):
+                    self.browser.alive = False
+                    self.browser.on_review.clear()
                 raise error
 
 

@@ -94,10 +94,22 @@ class BrowserSession:
         """This tab's page, opened in the browser the first time it is used (and again after a restart)."""
         shared = self._shared
         if self.tab not in shared.pages and shared.context is not None:
-            page = shared.context.new_page()
+            page = self._new_window()
             page.on("crash", lambda _: shared.crashed.add(self.tab))
             shared.pages[self.tab] = page
         return shared.pages.get(self.tab)
+
+    def _new_window(self) -> Any:
+        """A page in a window of its own beside the first, not a tab behind it: a tab in the background gets no
+        frames drawn, so each of its screenshots waited seconds, and a person could not see both claims at once."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            with self.context.expect_page(timeout=EVIDENCE_TIMEOUT_MS) as opened:  # noopener: a process of its own
+                self._shared.pages[0].evaluate("window.open('about:blank', '_blank', 'popup,noopener')")
+            return opened.value
+        except PlaywrightError:  # the first page cannot open one now (crashed, between documents): a tab, then
+            return self.context.new_page()
 
     @property
     def opened(self) -> int:

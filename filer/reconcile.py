@@ -18,7 +18,7 @@ from tenacity import wait_random_exponential as wait_growing
 
 from safet_filer.errors import ExitStatus, InvalidInput, NeedsPerson
 from safet_filer.flows.dashboard import FiledClaim
-from safet_filer.flows.site import AutomationRestricted, SignInRequired, SiteError, StepFailed
+from safet_filer.flows.site import AutomationRestricted, ElementMissing, SignInRequired, SiteError, StepFailed
 from safet_filer.ledger import NEEDS_RECONCILING, Entry, Ledger, State, command_line, exclusive
 from safet_filer.settings import Settings
 
@@ -41,12 +41,13 @@ class DashboardSite(Dashboard, Protocol):
 
 def repeat_step(action: Callable[[], T], alive: Callable[[], bool], settings: Settings, label: str) -> T:
     """Run `action`, repeating it when a step fails: only for steps that are safe to repeat (nothing is submitted
-    by them), and not once the browser itself is gone (a crash: repeating cannot help). Between attempts the wait
-    grows from `retry_wait_s` (with jitter) up to 16 times that."""
+    by them), not once the browser itself is gone (a crash: repeating cannot help), and not when the page, drawn
+    and settled, lacks what a label names (a renamed button stays renamed: repeating only cost step timeouts).
+    Between attempts the wait grows from `retry_wait_s` (with jitter) up to 16 times that."""
     attempts = settings.retries
 
     def worth_repeating(exc: BaseException) -> bool:
-        return isinstance(exc, StepFailed) and alive()
+        return isinstance(exc, StepFailed) and not isinstance(exc, ElementMissing) and alive()
 
     def log_retry(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

@@ -478,3 +478,14 @@ def test_a_result_screenshot_that_fails_after_filing_leaves_the_claim_filed_and_
     record = json.loads((done.folder / "summary.json").read_text())["claims"][0]
     assert record["state"] == "filed" and not any("result" in s for s in record["screenshots"])
     assert "The result's screenshot could not be taken" in record["message"]
+
+
+def test_a_renamed_button_fails_the_claim_at_once_without_repeating_the_fill(tmp_path):
+    # The page was drawn and settled without the button: a second look finds it renamed all the same.
+    path, claims = claims_file(tmp_path, 2)
+    site = FakeSite.for_claims(claims, renamed={"check_eligibility": "Verify order"})
+    done = run_on(site, path)
+    assert done.status == ExitStatus.CLAIM_FAILED, done.output
+    assert site.asked == [f"fill {order_id(1)}", f"fill {order_id(2)}"]  # each tried once
+    assert "trying again" not in done.output
+    assert states(order_id(1), order_id(2)) == ["failed", "failed"]

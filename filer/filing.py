@@ -1,109 +1,36 @@
 """One claim's course: settled from the ledger or reconciled when a submit may have happened, then the wizard filled
 to its review step, read back, put to the person and submitted once, every state committed to the ledger.
 
-The course gets a small `CourseContext` from the run and works on a `ClaimSite`: the browser session in a run,
-an in-process fake in the tests.
+The course gets a small `CourseContext` from the run and works on a `ClaimSite` (course_context.py); what it puts
+into the wizard is wizard_claim.py's, what it holds of a claim filled ahead fill_ahead.py's.
 """
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from loguru import logger
 
 from safet_filer.claims import CheckedClaim, Claim, fingerprint
 from safet_filer.confirm import Decision, Proposal
+from safet_filer.course_context import CourseContext, may_have_been_submitted, refused_for_good
 from safet_filer.errors import NeedsPerson
-from safet_filer.fill_ahead import FilledAhead, HeldSteps, StopFillingAhead
-from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, StepSeen, WizardClaim
-from safet_filer.flows.labels import SiteLabels
-from safet_filer.flows.picker import PickedElement
+from safet_filer.fill_ahead import FilledAhead, fill_ahead
+from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, StepSeen
 from safet_filer.flows.site import AutomationRestricted, ElementMissing, LeftSite, SignInRequired, SiteError, StepFailed
-from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, RefundedItem, Review
-from safet_filer.ledger import DONE, NEEDS_RECONCILING, Entry, Ledger, State
+from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, Review
+from safet_filer.ledger import DONE, Entry, State
 from safet_filer.read_back import compare
-from safet_filer.reconcile import DashboardSite, reconcile, repeat_step
-from safet_filer.report import ClaimRecord, FailureEvidence, RunFolder
-from safet_filer.settings import Settings, minutes
+from safet_filer.reconcile import reconcile, repeat_step
+from safet_filer.report import ClaimRecord, FailureEvidence
+from safet_filer.settings import minutes
 from safet_filer.teach import how_to_teach
+from safet_filer.wizard_claim import ClaimProblem, wizard_claim
 
 T = TypeVar("T")
-
-
-class ClaimSite(DashboardSite, Protocol):
-    """The site as one claim's course sees it: the whole wizard, never its single steps.
-
-    Every method raises the flows' `SiteError`s: `SignInRequired`, `AutomationRestricted`, `LeftSite`, `StepFailed`
-    (repeating is safe) and `BrowserStopped` (the browser is gone; `restart` gives a new one)."""
-
-    labels: SiteLabels
-    headed: bool  # a person can sign in in its window
-
-    @property
-    def opened(self) -> int: ...  # how often the browser was started or signed in to again (older pages are stale)
-
-    def other_tab(self) -> ClaimSite: ...  # the same site on the browser's other tab
-
-    def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim: ...
-
-    def shows_review_of(self, order_id: str) -> bool: ...  # the page is still that claim's review, Submit there
-
-    def front(self) -> None: ...  # show this tab in the window (headed)
-
-    def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str: ...
-
-    def wait_until_signed_in(self) -> bool: ...
-
-    def screenshot(self) -> bytes: ...
-
-    def failure_evidence(self) -> FailureEvidence: ...
-
-    def pick(self, timeout_s: float, armed: Callable[[], None]) -> PickedElement | None: ...  # the next click
-
-    def trace_start(self, title: str) -> None: ...
-
-    def trace_stop(self, keep_at: Path | None) -> None: ...
-
-
-@dataclass(frozen=True)
-class CourseContext:
-    """What one claim's course gets from its run: where it works and records, and how it reaches the person."""
-
-    site: ClaimSite
-    ledger: Ledger
-    folder: RunFolder
-    settings: Settings
-    base_url: str
-    marketplace: str
-    rehearse: bool  # fill every step, never press Submit
-    confirmed_by: str  # "person" or "auto", recorded with each submit
-    ask: Callable[[Proposal], Decision]  # put the claim to the person
-    step: Callable[[str], None]  # a step begins: a safe point to stop at after Ctrl-C, news for the progress display
-    with_person: Callable[[], AbstractContextManager[None]]  # the person reads or acts: display held, Ctrl-C stops
-    tell: Callable[[str], None]  # a line for the person at the terminal
-    pace: Callable[[], None]  # just before a submit: wait out the least time between submits (real hosts)
-    # the person shows the element a step could not find (headed, at a terminal): the labels with its word, or None
-    learn: Callable[[ElementMissing, str], SiteLabels | None] | None = None
-    config_file: Path | None = None  # the settings file given with --config (named in the failure's hint)
-
-
-def refused_for_good(entry: Entry) -> bool:
-    """Seller Central refused the order in an earlier run for a reason that will not change (only too early may)."""
-    return entry.state == State.INELIGIBLE and entry.outcome != EligibilityAnswer.TOO_EARLY
-
-
-def may_have_been_submitted(entry: Entry) -> bool:
-    """An earlier submit may have reached the site: the dashboard is looked at before anything else is done."""
-    return entry.state in NEEDS_RECONCILING or entry.submit_attempts > 0
-
-
-class ClaimProblem(Exception):
-    """The claim cannot be filed as written (the site's items disagree with it); retrying will not help."""
 
 
 class ClaimCourse(StepReport):
@@ -229,39 +156,22 @@ class ClaimCourse(StepReport):
         (`answered`: their answer so far). What the fill meets is held for the claim's turn (see fill_ahead.py),
         except a page restricting automated access: that stops the run at once, before anything else is submitted."""
         self.ahead = None
-        if answered() is Decision.QUIT:
-            return
         entry = self.ledger.get(*self.key)
         if entry is not None and (entry.state in DONE or refused_for_good(entry) or may_have_been_submitted(entry)):
             return  # its turn settles it from the ledger or the dashboard: nothing to fill
-        held = HeldSteps(self.checked.order_id, self.ctx.step, lambda: answered() is Decision.QUIT)
-        opened = self.site.opened
-        try:
-            filled = self.site.fill_to_review(self._wizard_claim(), held)
-        except StopFillingAhead:
-            return
-        except AutomationRestricted as exc:
-            self._record_steps(held.shots, held.steps)
-            self._fail(f"{exc} Stopped at once, as Amazon's Agent Policy asks; the claim before it was not submitted.")
-            raise self._stop_restricted() from None
-        except (SiteError, ClaimProblem) as exc:
-            evidence, trace = self.site.failure_evidence(), self._trace_so_far()
-            self.ahead = FilledAhead(held.shots, held.steps, opened, error=exc, evidence=evidence, trace=trace)
-            self.log.debug("{}: filling ahead stopped ({}); taken up in its turn", self.checked.label, exc)
-            return
-        self.ahead = FilledAhead(held.shots, held.steps, opened, filled=filled)
-        self.log.debug("{}: filled ahead up to its review", self.checked.label)
-
-    def _trace_so_far(self) -> bytes | None:
-        """The browser's trace up to the failure of a fill ahead, kept aside (tracing goes on for the claim before)."""
         aside = self.ctx.folder.path / f".trace-{self.record.index + 1:03d}.zip"
-        self.site.trace_stop(aside)
-        self.site.trace_start(f"after {self.checked.order_id} was filled ahead")
-        if not aside.exists():
-            return None
-        data = aside.read_bytes()
-        aside.unlink()
-        return data
+        ahead = fill_ahead(self.site, self.checked, self.ctx.step, answered, aside)
+        if ahead is not None and isinstance(ahead.error, AutomationRestricted):
+            self._record_steps(ahead.shots, ahead.steps)
+            self._fail(
+                f"{ahead.error} Stopped at once, as Amazon's Agent Policy asks; the claim before it was not submitted."
+            )
+            raise self._stop_restricted()
+        self.ahead = ahead
+        if ahead is not None:
+            self.log.debug(
+                "{}: filled ahead ({}); taken up in its turn", self.checked.label, ahead.error or "to its review"
+            )
 
     def _from_ahead(self) -> FilledClaim | None:
         """The outcome of the fill ahead, recorded now as this fill's (its error raised as this fill's), when there
@@ -324,55 +234,10 @@ class ClaimCourse(StepReport):
         self.record.steps_seen.clear()
         self.shots.clear()
         self.held_evidence = self.held_trace = None
-        filled = self._from_ahead() or self.site.fill_to_review(self._wizard_claim(), self)
+        filled = self._from_ahead() or self.site.fill_to_review(wizard_claim(self.checked), self)
         if filled.review is not None:
             self.record.reviewed = asdict(filled.review)
         return filled
-
-    def _wizard_claim(self) -> WizardClaim:
-        claim = self.claim
-        return WizardClaim(
-            order_id=self.checked.order_id,
-            reason=claim.reason.code,
-            sub_reason=claim.sub_reason_to_file,
-            description=claim.description,
-            tracking_id=claim.tracking_id_to_file,
-            choose_items=self._quantities,
-            attachments=self._attachments_still_files,
-        )
-
-    def _quantities(self, offered_items: tuple[RefundedItem, ...]) -> dict[str, int]:
-        """What to claim per ASIN: the claim's items, or every unit still claimable when it lists none."""
-        offered = {item.asin: item.claimable for item in offered_items}
-        if self.claim.items is None:
-            wanted = {asin: n for asin, n in offered.items() if n > 0}
-            if not wanted:
-                raise ClaimProblem("Seller Central lists nothing left to claim on this order (every unit is claimed).")
-            return wanted
-        wanted = {item.asin: item.quantity for item in self.claim.items}
-        for asin, quantity in wanted.items():
-            if asin not in offered:
-                raise ClaimProblem(
-                    f"items: ASIN {asin} is not among this order's refunded items on Seller Central "
-                    f"({', '.join(offered) or 'none'}). Correct the claim's items."
-                )
-            if quantity > offered[asin]:
-                raise ClaimProblem(
-                    f"items: the claim asks for {quantity} unit(s) of {asin}, but Seller Central allows "
-                    f"{offered[asin]} (refunded minus already claimed). Lower the quantity."
-                )
-        return wanted
-
-    def _attachments_still_files(self) -> list[Path]:
-        """The attachments, checked again just before upload: each must still be a regular file."""
-        for where, path in enumerate(self.checked.attachment_paths):
-            try:
-                regular = stat.S_ISREG(path.stat().st_mode)
-            except OSError as exc:
-                raise ClaimProblem(f"attachments[{where}]: {path} cannot be read any more ({exc.strerror}).") from None
-            if not regular:
-                raise ClaimProblem(f"attachments[{where}]: {path} is no longer a regular file; nothing was uploaded.")
-        return self.checked.attachment_paths
 
     def _retrying(self, action: Callable[[], T]) -> T:
         return repeat_step(action, self.site.alive, self.ctx.settings, self.checked.label)

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from safet_filer.claims import CheckedClaim
+from safet_filer.confirm import Decision
+from safet_filer.course_context import ClaimSite
 from safet_filer.flows.claim_wizard import FilledClaim, StepSeen
+from safet_filer.flows.site import SiteError
 from safet_filer.report import FailureEvidence
+from safet_filer.wizard_claim import ClaimProblem, wizard_claim
 
 
 class StopFillingAhead(Exception):
@@ -55,3 +61,38 @@ class HeldSteps:
 
     def seen(self, step: StepSeen) -> None:
         self.steps.append(step)
+
+
+def fill_ahead(
+    site: ClaimSite,
+    checked: CheckedClaim,
+    step: Callable[[str], None],
+    answered: Callable[[], Decision | None],
+    trace_aside: Path,
+) -> FilledAhead | None:
+    """Fill `checked` up to its review on `site` (its own tab) while the person is asked about the claim before it
+    (`answered`: their answer so far); what it met, or None when the person answered quit before it was done.
+    `trace_aside` is where the trace up to a failure is written a moment (it is held in memory, then removed)."""
+    if answered() is Decision.QUIT:
+        return None
+    held = HeldSteps(checked.order_id, step, lambda: answered() is Decision.QUIT)
+    opened = site.opened
+    try:
+        filled = site.fill_to_review(wizard_claim(checked), held)
+    except StopFillingAhead:
+        return None
+    except (SiteError, ClaimProblem) as exc:
+        evidence, trace = site.failure_evidence(), _trace_so_far(site, trace_aside, checked.order_id)
+        return FilledAhead(held.shots, held.steps, opened, error=exc, evidence=evidence, trace=trace)
+    return FilledAhead(held.shots, held.steps, opened, filled=filled)
+
+
+def _trace_so_far(site: ClaimSite, aside: Path, order_id: str) -> bytes | None:
+    """The browser's trace up to a failure filling ahead (the claim before it included); tracing goes on after."""
+    site.trace_stop(aside)
+    site.trace_start(f"after {order_id} was filled ahead")
+    if not aside.exists():
+        return None
+    data = aside.read_bytes()
+    aside.unlink()
+    return data

@@ -23,8 +23,9 @@ from rich.console import Console
 from safet_filer import __version__
 from safet_filer.claims import CheckedClaim, fingerprint, load_claims_for_run
 from safet_filer.confirm import Confirmer, Decision, Proposal, check_way_to_confirm, is_loopback
+from safet_filer.course_context import ClaimSite, CourseContext
 from safet_filer.errors import ExitStatus, FilerError, InvalidInput
-from safet_filer.filing import ClaimCourse, ClaimSite, CourseContext
+from safet_filer.filing import ClaimCourse
 from safet_filer.flows.labels import SiteLabels
 from safet_filer.flows.site import ElementMissing
 from safet_filer.ledger import Ledger, State, command_line, exclusive

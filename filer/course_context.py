@@ -74,6 +74,8 @@ class CourseContext:
     with_person: Callable[[], AbstractContextManager[None]]  # the person reads or acts: display held, Ctrl-C stops
     tell: Callable[[str], None]  # a line for the person at the terminal
     pace: Callable[[], None]  # just before a submit: wait out the least time between submits (real hosts)
+    # work on this claim's tab that may wait while the person reads the next claim (evidence, never an outcome)
+    later: Callable[[Callable[[], None]], None]
     # the person shows the element a step could not find (headed, at a terminal): the labels with its word, or None
     learn: Callable[[ElementMissing, str], SiteLabels | None] | None = None
     config_file: Path | None = None  # the settings file given with --config (named in the failure's hint)

@@ -168,10 +168,10 @@ class ClaimCourse(StepReport):
             )
             raise self._stop_restricted()
         self.ahead = ahead
-        if ahead is not None:
-            self.log.debug(
-                "{}: filled ahead ({}); taken up in its turn", self.checked.label, ahead.error or "to its review"
-            )
+        if ahead is not None and ahead.error is not None:
+            self.log.debug("{}: filling ahead stopped ({}); taken up in its turn", self.checked.label, ahead.error)
+        elif ahead is not None:
+            self.log.debug("{}: filled ahead up to its review", self.checked.label)
 
     def _from_ahead(self) -> FilledClaim | None:
         """The outcome of the fill ahead, recorded now as this fill's (its error raised as this fill's), when there
@@ -291,21 +291,21 @@ class ClaimCourse(StepReport):
             site=self.ctx.base_url,
         )
         self.site.front()
-        if review == self.confirmed:
+        if review == self.confirmed:  # filled again after the browser was started anew: confirmed already
             decision = Decision.SUBMIT
-            self.log.info("{}: the review reads as you confirmed it before the browser restarted", self.checked.label)
+            self.log.info("{}: the review reads as you confirmed it; submitting", self.checked.label)
         else:
+            opened = self.site.opened
             decision = self.ctx.ask(proposal)
-        if decision is Decision.SUBMIT and not self.site.alive():
-            # The browser stopped while the person read the claim (as the next one was filled ahead, say): what
-            # they confirmed is filled again in a new browser, and submitted unasked if its review reads the same.
-            self.log.warning(
-                "{}: the browser stopped while you reviewed the claim; filling it again", self.checked.label
-            )
-            self.confirmed = review
-            self.site.restart()
-            self._file()
-            return
+            if decision is Decision.SUBMIT and (self.site.opened != opened or not self.site.alive()):
+                # The browser stopped, or was started anew, while the person read (as the next claim was filled
+                # ahead, say): what they confirmed is filled again, and submitted unasked if its review reads the same.
+                self.log.warning("{}: the browser stopped while you read; filling the claim again", self.checked.label)
+                self.confirmed = review
+                if not self.site.alive():
+                    self.site.restart()
+                self._file()
+                return
         if decision is Decision.SKIP:
             self._move(State.SKIPPED, message="Skipped by the person at the review step.")
             return
@@ -316,11 +316,15 @@ class ClaimCourse(StepReport):
         if claim_id is None:  # unknown whether it went through, and recorded so; or filed by a second course
             return
         self._move(State.FILED, claim_id=claim_id, message=f"Filed as SAFE-T claim {claim_id}.")
-        self._shoot_result()
+        opened = self.site.opened
+        self.ctx.later(lambda: self._shoot_result(opened))
 
-    def _shoot_result(self) -> None:
-        """The result's screenshot is evidence only: one that cannot be taken is noted, never the claim's outcome."""
+    def _shoot_result(self, opened: int) -> None:
+        """The result's screenshot is evidence only: one that cannot be taken is noted, never the claim's outcome.
+        It may be taken later, while the person reads the next claim: not once the browser was started anew."""
         try:
+            if self.site.opened != opened:
+                raise OSError("the browser was started again before it was taken")
             self.shot("result", self.site.screenshot())
         except (SiteError, OSError) as exc:
             note = f"The result's screenshot could not be taken ({exc}); the claim is filed all the same."

@@ -113,6 +113,8 @@ class FilingRun:
         self.base_url: str | None = None
         self.next_course: ClaimCourse | None = None  # filled ahead while the person is asked about the one before
         self.last_submit: float | None = None  # time.monotonic() of the run's last submit
+        self.left_for_later: list[tuple[int, Callable[[], None]]] = []  # (whose, work): done as the next one is read
+        self.current = 0  # the position of the claim under way
 
     # -- the run as a whole ------------------------------------------------------------------------------------
     def execute(self) -> ExitStatus:
@@ -165,6 +167,7 @@ class FilingRun:
                 with self.interruption:
                     self._file_all(stack, claims, base_url)
             except FilerError as error:  # quit, a sign-in while headless, restricted access, a browser that won't start
+                self._catch_up()  # (a filed claim's result screenshot, if it was still to be taken)
                 status = error.exit_status
                 self.console.print(f"[red]Stopped:[/red] {error.message}")
                 if error.hint:
@@ -253,8 +256,11 @@ class FilingRun:
                 self.next_course = courses[n + 1] if len(tabs) > 1 and n + 1 < len(courses) else None
                 self.interruption.checkpoint()
                 self.progress.update(task, description=course.checked.order_id)
+                self.current = n
                 course.run()
+                self._catch_up(before=n)  # (when this claim was not asked about, the one before's work is done now)
                 self.progress.advance(task)
+            self._catch_up()
 
     def _fills_ahead(self, claims: int) -> bool:
         """Whether the next claim is filled while the person reviews one: only when a person is asked."""
@@ -275,6 +281,7 @@ class FilingRun:
             with_person=self.with_person,
             tell=self.console.print,
             pace=self.pace,
+            later=self.later,
             learn=self._teacher(site),
             config_file=self.options.config_file,
         )
@@ -308,22 +315,38 @@ class FilingRun:
         """Put a claim to the person, with the progress bar out of the way; Ctrl-C here stops at once. Meanwhile the
         next claim is filled ahead on the other tab, so that it is ready when the person has answered."""
         with self.with_person():
-            return self.confirmer.ask(proposal, self._fill_next_ahead if self.next_course else None)
+            return self.confirmer.ask(proposal, self._meanwhile if self.next_course or self.left_for_later else None)
 
-    def _fill_next_ahead(self, answered: Callable[[], Decision | None]) -> None:
-        assert self.next_course is not None
+    def _meanwhile(self, answered: Callable[[], Decision | None]) -> None:
+        """While the person reads a claim: what the claim before it left for later, then the next claim filled
+        ahead (each on the other window)."""
         with self.interruption.busy():
-            self.next_course.fill_ahead(answered)
+            self._catch_up()
+            if self.next_course is not None:
+                self.next_course.fill_ahead(answered)
+
+    def later(self, work: Callable[[], None]) -> None:
+        """Work on a claim's window that can wait until the person reads the next claim (filling ahead: the next
+        claim is in the other window); done at once otherwise."""
+        if self.next_course is None:
+            work()
+        else:
+            self.left_for_later.append((self.current, work))
+
+    def _catch_up(self, before: int | None = None) -> None:
+        """Do the work left for later (by the claims before position `before`)."""
+        while self.left_for_later and (before is None or self.left_for_later[0][0] < before):
+            self.left_for_later.pop(0)[1]()
 
     def pace(self) -> None:
         """Just before a submit on a real host: at least pacing_s since the run's last submit, the person's review
-        counted in it; Ctrl-C during the wait stops before the submit."""
+        counted in it; Ctrl-C during that wait stops before the submit."""
         if self.last_submit is not None and not is_loopback(self.base_url or "") and self.settings.pacing_s:
             left = self.settings.pacing_s - (time.monotonic() - self.last_submit)
             if left > 0:
                 self.step(f"pausing {left:.0f}s: at least {self.settings.pacing_s:.0f}s between submits")
                 time.sleep(left)
-        self.interruption.checkpoint()
+                self.interruption.checkpoint()
         self.last_submit = time.monotonic()
 
     @contextmanager

@@ -138,7 +138,9 @@ class ClaimWizard:
                 journal.at(state)
                 action = decide(state, plan, progress, lab)
                 if isinstance(action, ReachedReview):
-                    return FilledClaim(eligibility, progress.quantities or {}, self._review(tree, report, journal))
+                    review = self._review(tree, report, journal)
+                    self._accept_policy(state)
+                    return FilledClaim(eligibility, progress.quantities or {}, review)
                 if isinstance(action, ReportRefusal):
                     self._shot(report, "eligibility")
                     journal.leave()
@@ -282,6 +284,13 @@ class ClaimWizard:
         self._shot(report, "review")
         journal.leave()
         return review
+
+    def _accept_policy(self, state: PageState) -> None:
+        """Tick the policy box on the review, so that the one thing left after the person's yes is Submit (it
+        submits nothing: Submit stays the only way to file)."""
+        if state.policy and not state.policy.checked and not state.policy.disabled:
+            self.wizard.tick(state.policy.name, "review")
+            self.wizard.settle(state, "review")
 
     def _refusal(self, text: str) -> Eligibility:
         outcome = refusal_of(text, self.labels) or EligibilityAnswer.NOT_ELIGIBLE

@@ -217,10 +217,10 @@ class ChangeWatch:
 
     def wait(self, timeout_ms: float) -> None:
         """Until the page changed (then armed again at once) or LOOK_AGAIN_MS passed, at most `timeout_ms`."""
-        if self.watch is None:
-            self.page.wait_for_load_state("domcontentloaded", timeout=max(timeout_ms, 1))
-            return
         try:
+            if self.watch is None:  # between two documents: until the new one is there
+                self.page.wait_for_load_state("domcontentloaded", timeout=max(min(timeout_ms, LOOK_AGAIN_MS), 1))
+                return
             self.watch = self.watch.evaluate_handle("(watch, ms) => watch.next(ms)", min(timeout_ms, LOOK_AGAIN_MS))
         except PlaywrightError:
             if self.page.is_closed():

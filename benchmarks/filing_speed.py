@@ -615,8 +615,9 @@ def main() -> None:
         passes: list[Pass] = []
         with mock_site(claims) as site:
             setup = Setup(site.url, claims, work, cache, executable, args.calls)
-            for name, layout in layouts.items():
+            for n, (name, layout) in enumerate(layouts.items(), start=1):
                 passes += measure_layout(site, setup, name, layout, args.rounds)
+                print(f"measured layout {n} of {len(layouts)}: {name}", file=sys.stderr, flush=True)
             waits = []
             if args.wait:
                 fresh(site, 0, {})

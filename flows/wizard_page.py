@@ -6,20 +6,19 @@ It decides nothing: claim_wizard asks wizard_decide what to do and this module d
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import JSHandle, Locator, Page, expect
 
 from safet_filer.errors import first_line
 from safet_filer.flows.aria import Node, contains_name, name_pattern, parse_snapshot, same_name
 from safet_filer.flows.site import ElementMissing, SitePage, StepFailed
 from safet_filer.flows.wizard_state import ItemRow, PageState, alerts_around, recognise
 
-POLL_MS = (0, 20, 40, 80, 120, 200)  # looking again at the page: quickly at first, then every 200 ms
+LOOK_AGAIN_MS = 500  # the longest wait without a change seen: a change no observer sees is still found
 
 
 class WizardPage(SitePage):
@@ -48,19 +47,27 @@ class WizardPage(SitePage):
 
     def settle(self, before: PageState | None, step: str, timeout_ms: float | None = None) -> tuple[Node, PageState]:
         """Wait until the page shows a state other than `before`, drawn and not busy; StepFailed, naming what it
-        shows, when that does not happen in time. Polls the page state, as Playwright's own assertions do."""
+        shows, when that does not happen in time. Looks again each time the page changes (`ChangeWatch`), not on a
+        clock: most actions change the page before they return, and the rest are seen as soon as the page moves."""
         deadline = time.monotonic() + (timeout_ms or self.timeout_ms) / 1000
-        seen: tuple[Node, PageState] | None = None
-        for attempt in itertools.count():
+
+        def ready(looked: tuple[Node, PageState] | None) -> bool:
+            return looked is not None and not looked[1].busy and not looked[1].blank and looked[1] != before
+
+        seen = looked = self.look()
+        watch = ChangeWatch(self.page)
+        while not ready(looked) and time.monotonic() < deadline:
+            if not watch.armed:
+                watch.arm()  # armed before the page is looked at again: no change between the two goes unseen
+                looked = self.look()
+                seen = looked or seen
+                if ready(looked):
+                    break
+            watch.wait((deadline - time.monotonic()) * 1000)
             looked = self.look()
-            if looked:
-                seen = looked
-                state = looked[1]
-                if not state.busy and not state.blank and state != before:
-                    return looked
-            if time.monotonic() > deadline:
-                break
-            self.page.wait_for_timeout(POLL_MS[min(attempt, len(POLL_MS) - 1)])
+            seen = looked or seen
+        if ready(looked):
+            return looked  # type: ignore[return-value]
         if seen is None:
             raise StepFailed(step, "the page did not finish loading in time")
         if seen[1].busy:
@@ -185,3 +192,57 @@ class WizardPage(SitePage):
             act()
         except PlaywrightError as exc:
             raise StepFailed(step, f"{what} ({first_line(exc)})") from None
+
+
+class ChangeWatch:
+    """Waiting for the page's next change: a MutationObserver over the document and its open shadow roots, armed
+    in the page before the flow looks, so that a change between the look and the wait is not missed. A change it
+    cannot see (a script setting a value, a closed shadow root) is found by looking again after LOOK_AGAIN_MS."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.watch: JSHandle | None = None
+
+    @property
+    def armed(self) -> bool:
+        return self.watch is not None
+
+    def arm(self) -> None:
+        try:
+            self.watch = self.page.evaluate_handle(_NEXT_CHANGE, LOOK_AGAIN_MS)
+        except PlaywrightError:
+            if self.page.is_closed():
+                raise
+            self.watch = None  # the document is being replaced: the next look sees the new one
+
+    def wait(self, timeout_ms: float) -> None:
+        """Until the page changed (then armed again at once) or LOOK_AGAIN_MS passed, at most `timeout_ms`."""
+        try:
+            if self.watch is None:  # between two documents: until the new one is there
+                self.page.wait_for_load_state("domcontentloaded", timeout=max(min(timeout_ms, LOOK_AGAIN_MS), 1))
+                return
+            self.watch = self.watch.evaluate_handle("(watch, ms) => watch.next(ms)", min(timeout_ms, LOOK_AGAIN_MS))
+        except PlaywrightError:
+            if self.page.is_closed():
+                raise
+            self.watch = None  # the document was replaced (a navigation): a change, and a new document to watch
+
+
+# A watch on the page: `next(ms)` resolves, once the page changed or `ms` passed since it was armed, to a new
+# watch armed at that moment. The observer stops at its first change, so a watch nobody waits on costs nothing.
+_NEXT_CHANGE = """(ms) => {
+  const arm = (ms) => {
+    let changed;
+    const seen = new Promise((resolve) => { changed = resolve; });
+    const observer = new MutationObserver(() => stop());
+    const timer = setTimeout(() => stop(), ms);
+    function stop() { observer.disconnect(); clearTimeout(timer); changed(); }
+    const observe = (root) => {
+      observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+      for (const element of root.querySelectorAll('*')) if (element.shadowRoot) observe(element.shadowRoot);
+    };
+    observe(document);
+    return { next: (ms) => seen.then(() => arm(ms)) };
+  };
+  return arm(ms);
+}"""

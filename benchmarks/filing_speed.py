@@ -19,7 +19,8 @@ timestamps of its own run log, log.jsonl). Start-up is shown apart: for the tool
 first step (browser start, first page).
 
 `--wait` also measures the person's wait: `safet-filer run` without --yes at a pseudo-terminal, each review
-panel answered `y` after THINK seconds (longer than a fill), the wait taken from the answer to the next panel.
+panel answered `y` after THINK seconds (longer than a fill), the wait taken from the answer to the next panel;
+filling ahead (the default) beside one claim at a time (`fill_ahead = false`), the baseline.
 
 `--calls` counts the Playwright calls each side makes per claim (every message sent to Playwright's driver,
 by object type and method), to see where the tool's time goes.
@@ -472,18 +473,19 @@ def check_filed(site: Any, expected: int, who: str) -> None:
 
 
 # -- the person's wait -------------------------------------------------------------------------------------------
-def person_wait(setup: Setup, limit: int, think_s: float) -> list[float]:
-    """Seconds from each `y` to the next review panel, with the person thinking `think_s` at each panel."""
+def person_wait(setup: Setup, limit: int, think_s: float, *, fill_ahead: bool) -> list[float]:
+    """Seconds from each `y` to the next review panel, with the person thinking `think_s` at each panel; filling
+    ahead (the tool's default) or one claim at a time (`fill_ahead = false`, the baseline)."""
     import io
 
     import pexpect
 
-    home = setup.work / "wait-run" / "home"
+    home = setup.work / f"wait-run-{'ahead' if fill_ahead else 'one-by-one'}" / "home"
     home.mkdir(parents=True)
     child = pexpect.spawn(
         sys.executable,
         ["-m", "safet_filer", "run", "--limit", str(limit), "--base-url", setup.base_url, str(setup.claims)],
-        env=isolated_env(home, setup.cache),
+        env=isolated_env(home, setup.cache) | {"SAFET_FILL_AHEAD": str(fill_ahead).lower()},
         encoding="utf-8",
         timeout=120,
         dimensions=(50, 160),
@@ -618,10 +620,12 @@ def main() -> None:
             for n, (name, layout) in enumerate(layouts.items(), start=1):
                 passes += measure_layout(site, setup, name, layout, args.rounds)
                 print(f"measured layout {n} of {len(layouts)}: {name}", file=sys.stderr, flush=True)
-            waits = []
+            waits: dict[str, list[float]] = {}
             if args.wait:
-                fresh(site, 0, {})
-                waits = person_wait(setup, args.wait_claims, args.think)
+                for fill_ahead in (False, True):
+                    fresh(site, 0, {})
+                    way = "filling ahead" if fill_ahead else "one by one"
+                    waits[way] = person_wait(setup, args.wait_claims, args.think, fill_ahead=fill_ahead)
         print(
             f"{args.claims} claims, {args.rounds} rounds per layout, bare and tool alternating on the mock ({setup.base_url})"
         )
@@ -632,11 +636,14 @@ def main() -> None:
             print(f"median start-up s on the default layout: bare {bare_start:.2f}, tool {tool_start:.2f}")
         if args.calls:
             print_calls(passes, args.claims)
-        if waits:
+        for way, seconds in waits.items():
             print(
-                f"person's wait (answer to next review panel, think {args.think:.1f} s, {len(waits)} waits): "
-                f"median {statistics.median(waits):.2f} s, max {max(waits):.2f} s"
+                f"person's wait, {way} (answer to the next review panel, think {args.think:.1f} s, "
+                f"{len(seconds)} waits): median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s"
             )
+        if waits:
+            ahead, one_by_one = (statistics.median(waits[w]) for w in ("filling ahead", "one by one"))
+            print(f"person's wait, median filling ahead / one by one: {ahead / one_by_one:.2f}")
 
 
 if __name__ == "__main__":

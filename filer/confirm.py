@@ -99,14 +99,23 @@ class Confirmer:
     def confirmed_by(self) -> str:
         return "auto" if self.auto else "person"
 
-    def ask(self, proposal: Proposal, meanwhile: Meanwhile | None = None) -> Decision:
+    def ask(
+        self, proposal: Proposal, meanwhile: Meanwhile | None = None, idle: Callable[[], None] | None = None
+    ) -> Decision:
         """A claim as the review page shows it, put to the person before its submit."""
-        return self.decide(render(proposal), SUBMIT_CLAIM, meanwhile)
+        return self.decide(render(proposal), SUBMIT_CLAIM, meanwhile, idle)
 
-    def decide(self, panel: RenderableType, question: Question, meanwhile: Meanwhile | None = None) -> Decision:
+    def decide(
+        self,
+        panel: RenderableType,
+        question: Question,
+        meanwhile: Meanwhile | None = None,
+        idle: Callable[[], None] | None = None,
+    ) -> Decision:
         """Show `panel`, then ask `question` until it is answered yes, skip or quit (with --yes: yes, unasked).
         With `meanwhile`, the answer is read on a thread of its own while `meanwhile` works on this one (it is given
-        a look at the answer so far: None until there is one); the answer is returned once both are done."""
+        a look at the answer so far: None until there is one), then `idle` is called every IDLE_S until the
+        answer comes."""
         self.console.print(panel)
         if self.auto:
             self.console.print(f"[bold]{question.unasked}[/bold]")
@@ -115,7 +124,7 @@ class Confirmer:
             return self._answer(question)
         answer = AnswerReadAside(lambda: self._answer(question))
         meanwhile(answer.so_far)
-        return answer.wait()
+        return answer.wait(idle)
 
     def _answer(self, question: Question) -> Decision:
         while True:
@@ -147,6 +156,7 @@ class Confirmer:
 
 # Work done while the person answers, given a look at the answer so far (None until there is one).
 Meanwhile = Callable[[Callable[[], "Decision | None"]], None]
+IDLE_S = 0.25  # how often the caller's `idle` is called while it waits for the answer
 
 
 class AnswerReadAside:
@@ -172,10 +182,15 @@ class AnswerReadAside:
                 return None
         return self._answer[0]
 
-    def wait(self) -> Decision:
-        """The answer, once given; Ctrl-C while waiting stops the caller (the signal reaches its thread only)."""
-        if self._answer is None:
-            self._answer = self._arrived.get()
+    def wait(self, idle: Callable[[], None] | None = None) -> Decision:
+        """The answer, once given, calling `idle` every IDLE_S meanwhile; Ctrl-C while waiting stops the caller
+        (the signal reaches its thread only)."""
+        while self._answer is None:
+            try:
+                self._answer = self._arrived.get(timeout=IDLE_S if idle else None)
+            except queue.Empty:
+                assert idle is not None
+                idle()
         decision, error = self._answer
         if error is not None:
             raise error

@@ -38,11 +38,12 @@ class ClaimSite(DashboardSite, Protocol):
 
     def fill_to_review(self, claim: WizardClaim, report: StepReport) -> FilledClaim: ...
 
-    def shows_review_of(self, order_id: str) -> bool: ...  # the page is still that claim's review, Submit there
-
     def front(self) -> None: ...  # show this tab in the window (headed)
 
-    def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str: ...
+    def keep_awake(self) -> None: ...  # a light touch while the person reads, so that the submit meets no cold start
+
+    # the one submit, from the review of `order_id` (ReviewGone when the page no longer shows it)
+    def submit(self, order_id: str, just_before_press: Callable[[], None], timeout_s: float) -> str: ...
 
     def wait_until_signed_in(self) -> bool: ...
 

@@ -19,7 +19,7 @@ from safet_filer.confirm import Decision, Proposal
 from safet_filer.course_context import CourseContext, may_have_been_submitted, refused_for_good
 from safet_filer.errors import NeedsPerson
 from safet_filer.fill_ahead import FilledAhead, fill_ahead
-from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, StepSeen
+from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, ReviewGone, StepReport, StepSeen
 from safet_filer.flows.site import AutomationRestricted, ElementMissing, LeftSite, SignInRequired, SiteError, StepFailed
 from safet_filer.flows.wizard import Eligibility, EligibilityAnswer, Review
 from safet_filer.ledger import DONE, Entry, State
@@ -175,13 +175,15 @@ class ClaimCourse(StepReport):
 
     def _from_ahead(self) -> FilledClaim | None:
         """The outcome of the fill ahead, recorded now as this fill's (its error raised as this fill's), when there
-        is one and, for a review, its tab still shows it in the same session; None when the wizard must be filled."""
+        is one and, for a review, the browser is the one it was filled in; None when the wizard must be filled. (Its
+        submit checks that the page still shows that review.)"""
         ahead, self.ahead = self.ahead, None
         if ahead is None:
             return None
-        review_shown = ahead.filled is None or ahead.filled.review is None or self._still_on_review(ahead.opened)
-        if not review_shown:
-            self.log.debug("{}: its tab no longer shows the review filled ahead; filling again", self.checked.label)
+        if ahead.filled is not None and ahead.filled.review is not None and ahead.opened != self.site.opened:
+            self.log.debug(
+                "{}: the browser was started anew since it was filled ahead; filling again", self.checked.label
+            )
             return None
         self.log.info("{}: filled ahead while the claim before it was reviewed", self.checked.label)
         return self._take(ahead)
@@ -198,12 +200,6 @@ class ClaimCourse(StepReport):
         for step, png in shots:
             self.shot(step, png)
         self.record.steps_seen.extend(asdict(step) for step in steps)
-
-    def _still_on_review(self, opened: int) -> bool:
-        try:
-            return opened == self.site.opened and self.site.shows_review_of(self.checked.order_id)
-        except SiteError:
-            return False
 
     # -- filling the wizard up to the review step (safe to repeat) ----------------------------------------------
     def _until_signed_in(self, action: Callable[[], T]) -> T:
@@ -295,24 +291,26 @@ class ClaimCourse(StepReport):
             decision = Decision.SUBMIT
             self.log.info("{}: the review reads as you confirmed it; submitting", self.checked.label)
         else:
-            opened = self.site.opened
             decision = self.ctx.ask(proposal)
-            if decision is Decision.SUBMIT and (self.site.opened != opened or not self.site.alive()):
-                # The browser stopped, or was started anew, while the person read (as the next claim was filled
-                # ahead, say): what they confirmed is filled again, and submitted unasked if its review reads the same.
-                self.log.warning("{}: the browser stopped while you read; filling the claim again", self.checked.label)
-                self.confirmed = review
-                if not self.site.alive():
-                    self.site.restart()
-                self._file()
-                return
         if decision is Decision.SKIP:
             self._move(State.SKIPPED, message="Skipped by the person at the review step.")
             return
         if decision is Decision.QUIT:
             self._move(State.SKIPPED, message="Not submitted: the person stopped the run here.")
             raise NeedsPerson("You stopped the run.", "Run the same command again to go on where you left off.")
-        claim_id = self._submit_once()
+        try:
+            claim_id = self._submit_once()
+        except (ReviewGone, BrowserStopped) as exc:  # before the press: nothing was submitted
+            if self.confirmed is not None:  # filled again already: fail as any step would
+                raise
+            # The review page went while the person read (the browser stopped, the site moved on): what they
+            # confirmed is filled again, and submitted unasked if its review reads the same.
+            self.log.warning("{}: {} before the submit; filling the claim again", self.checked.label, exc)
+            self.confirmed = review
+            if not self.site.alive():
+                self.site.restart()
+            self._file()
+            return
         if claim_id is None:  # unknown whether it went through, and recorded so; or filed by a second course
             return
         self._move(State.FILED, claim_id=claim_id, message=f"Filed as SAFE-T claim {claim_id}.")
@@ -351,7 +349,7 @@ class ClaimCourse(StepReport):
 
         self.ctx.pace()
         try:
-            return self.site.submit(commit_submitting, self.ctx.settings.submit_timeout_s)
+            return self.site.submit(self.checked.order_id, commit_submitting, self.ctx.settings.submit_timeout_s)
         except KeyboardInterrupt:
             if pressed:
                 self._unknown("Interrupted after Submit was pressed")

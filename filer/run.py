@@ -276,7 +276,7 @@ class FilingRun:
             marketplace=self.marketplace,
             rehearse=self.options.rehearse,
             confirmed_by=self.confirmer.confirmed_by,
-            ask=self.ask,
+            ask=lambda proposal: self.ask(proposal, site),
             step=self.step,
             with_person=self.with_person,
             tell=self.console.print,
@@ -311,11 +311,13 @@ class FilingRun:
         for task in self.progress.tasks:
             self.progress.update(task.id, description=text)
 
-    def ask(self, proposal: Proposal) -> Decision:
+    def ask(self, proposal: Proposal, site: ClaimSite) -> Decision:
         """Put a claim to the person, with the progress bar out of the way; Ctrl-C here stops at once. Meanwhile the
-        next claim is filled ahead on the other tab, so that it is ready when the person has answered."""
+        next claim is filled ahead in the other window, so that it is ready when the person has answered, and the
+        claim's own window is kept awake for its submit."""
+        meanwhile = self._meanwhile if self.next_course or self.left_for_later else None
         with self.with_person():
-            return self.confirmer.ask(proposal, self._meanwhile if self.next_course or self.left_for_later else None)
+            return self.confirmer.ask(proposal, meanwhile, site.keep_awake)
 
     def _meanwhile(self, answered: Callable[[], Decision | None]) -> None:
         """While the person reads a claim: what the claim before it left for later, then the next claim filled

@@ -51,6 +51,11 @@ class BrowserStopped(SiteError):
     """The browser or its page stopped answering (a crash, a kill): nothing more can be done in it."""
 
 
+class ReviewGone(SiteError):
+    """Before Submit: the page no longer shows the review of the claim (moved on, timed out, replaced); nothing was
+    pressed, and filling the claim again is safe."""
+
+
 class ResultUnclear(SiteError):
     """After Submit, the result does not say which SAFE-T claim ID the claim got (or says two): it may be filed."""
 
@@ -303,12 +308,15 @@ class ClaimWizard:
         return StepFailed(fail.step, fail.why)
 
     # -- the one submit -------------------------------------------------------------------------------------------------
-    def submit(self, just_before_press: Callable[[], None], timeout_ms: float) -> str:
-        """From the review page: accept the policy, call `just_before_press` (the caller commits `submitting`),
-        press Submit exactly once and return the SAFE-T claim ID the result shows (ResultUnclear when it is not
-        the result's own, or not one)."""
+    def submit(self, order_id: str, just_before_press: Callable[[], None], timeout_ms: float) -> str:
+        """From the review page of `order_id` (ReviewGone when the page no longer shows it): accept the policy, call
+        `just_before_press` (the caller commits `submitting`), press Submit exactly once and return the SAFE-T claim
+        ID the result shows (ResultUnclear when it is not the result's own, or not one)."""
         lab, page = self.labels, self.wizard
         looked = page.look()
+        review = read_review(looked[0], lab) if looked else None
+        if review is None or review.order_id.strip() != order_id:
+            raise ReviewGone(f"the page no longer shows the review of order {order_id}")
         state = looked[1] if looked else PageState()
         if not state.policy:
             raise ElementMissing("review", "checkbox", lab.policy, "policy", state.names_of("checkbox"))
@@ -319,7 +327,7 @@ class ClaimWizard:
             raise ElementMissing("review", "button", lab.submit, "submit", state.names_of("button"))
         page.notices = page.notices + state.alerts  # what the review already said is no answer to the submit
         just_before_press()
-        page.check_site()
+        page.check_address()  # (the look above checked for a restriction a moment ago)
         page.by_name("button", state.submit.name).first.click(timeout=page.timeout_ms)
         return self._claim_id(state, timeout_ms)
 
@@ -343,16 +351,6 @@ class ClaimWizard:
 
     def _shot(self, report: StepReport, step: str) -> None:
         report.shot(step, self.page.screenshot(full_page=True))
-
-    def shows_review_of(self, order_id: str) -> bool:
-        """Whether the page is still the review of `order_id`, with its Submit there (a page filled a while ago may
-        have been moved on, timed out or replaced since)."""
-        looked = self.wizard.look()
-        if looked is None:
-            return False
-        tree, state = looked
-        review = read_review(tree, self.labels)
-        return review is not None and review.order_id == order_id and state.submit is not None
 
 
 class Journal:

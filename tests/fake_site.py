@@ -24,7 +24,7 @@ from rich.console import Console
 from runs import png_bytes
 
 from safet_filer.errors import ExitStatus
-from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, StepReport, WizardClaim
+from safet_filer.flows.claim_wizard import BrowserStopped, FilledClaim, ReviewGone, StepReport, WizardClaim
 from safet_filer.flows.dashboard import FiledClaim
 from safet_filer.flows.labels import SiteLabels, labels_for
 from safet_filer.flows.picker import PickedElement
@@ -231,11 +231,12 @@ class FakeSite:
         self.browser.on_review[self.tab] = (claim, quantities)
         return FilledClaim(Eligibility(EligibilityAnswer.ELIGIBLE, items=offered), quantities, review)
 
-    def submit(self, just_before_press: Callable[[], None], timeout_s: float) -> str:
+    def submit(self, order_id: str, just_before_press: Callable[[], None], timeout_s: float) -> str:
+        self._request(f"submit {order_id}", "policy", order_id)
         on_review = self.browser.on_review.pop(self.tab, None)
-        assert on_review is not None, "Submit pressed with no review page filled: the course skipped a step"
+        if on_review is None or on_review[0].order_id != order_id:
+            raise ReviewGone(f"the page no longer shows the review of order {order_id}")
         claim, quantities = on_review
-        self._request(f"submit {claim.order_id}", "policy", claim.order_id)
         just_before_press()
         self._strike("press", claim.order_id)
         claim_id = f"{70000 + len(self.submissions):05d}-00000-{len(self.submissions) + 1:07d}"
@@ -259,10 +260,8 @@ class FakeSite:
         self._strike("result", claim.order_id)
         return claim_id
 
-    def shows_review_of(self, order_id: str) -> bool:
-        self._check_alive()
-        on_review = self.browser.on_review.get(self.tab)
-        return on_review is not None and on_review[0].order_id == order_id
+    def keep_awake(self) -> None:
+        pass
 
     def front(self) -> None:
         self.browser.shown.append(self.tab)

@@ -239,14 +239,22 @@ def test_a_claim_the_site_does_not_offer_fails_in_its_turn_as_one_by_one(tmp_pat
     assert "is not among this order's refunded items" in ahead.entries[order_id(2)][1]
 
 
-def test_a_review_no_longer_shown_in_its_turn_is_filled_again(tmp_path, monkeypatch):
-    # Claim 2 is filled ahead on tab 1; by its turn the tab shows something else (a timeout, a reload): it is
-    # filled again rather than submitted from a page that is gone.
-    monkeypatch.setattr(FakeSite, "shows_review_of", lambda site, order: order != order_id(2))
-    one_by_one, ahead = run_both_ways(tmp_path, monkeypatch, claims_for(tmp_path, 3), "y\ny\ny\n")
+def test_a_review_no_longer_shown_at_its_submit_is_filled_again_and_submitted_unasked(tmp_path, monkeypatch):
+    # Claim 2 is filled ahead on tab 1; while the person reads it, the tab shows something else (a timeout, a
+    # reload): it is filled again, and submitted without asking again since its review reads the same.
+    def move_claim_2s_tab_on(site: FakeSite) -> None:
+        def as_claim_3_is_filled(order: str) -> None:
+            if order == order_id(3):  # filled ahead while claim 2 is asked about
+                site.browser.on_review.pop(1, None)
+
+        site.on_fill = as_claim_3_is_filled
+
+    one_by_one, ahead = run_both_ways(
+        tmp_path, monkeypatch, claims_for(tmp_path, 3), "y\ny\ny\n", fault=move_claim_2s_tab_on
+    )
     assert_same(one_by_one, ahead)
     assert ahead.site.asked.count(f"fill {order_id(2)}") == 2
-    assert filled_ahead(ahead) == [order_id(3)]
+    assert ahead.output.count("Submit this claim?") == 3  # claim 2 not asked twice
 
 
 def test_restricted_access_met_while_filling_ahead_stops_before_the_claim_under_review_is_submitted(

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from safet_filer.flows.claim_wizard import ClaimWizard, ResultUnclear, WizardClaim
+from safet_filer.flows.claim_wizard import ClaimWizard, ResultUnclear, ReviewGone, WizardClaim
 from safet_filer.flows.dashboard import Dashboard
 from safet_filer.flows.labels import labels_for
 from safet_filer.flows.site import LeftSite, close_announcements
@@ -26,6 +26,8 @@ SITE = "https://sellercentral.variant.test"
 LABELS = labels_for("en")
 TIMEOUT_MS = 5000
 ORDER = "113-1234567-1234567"
+# What a review shows of the claim, at the least: the order it files (the submit checks it is still this claim's)
+SUMMARY = f'<table aria-label="Claim summary"><tr><th scope="row">Order ID</th><td>{ORDER}</td></tr></table>'
 NOTICE = "<header><p role=alert>Seller Central will be down for maintenance on Sunday night.</p></header>"
 
 
@@ -196,7 +198,7 @@ def test_a_wizard_built_another_way_is_filled_read_back_and_submitted(page: Page
     assert report.steps[1].heading == "Items"
     assert ("checkbox", "include_item", "") in [(m.role, m.label, m.matched) for m in report.steps[1].matched]
 
-    assert wizard.submit(lambda: None, TIMEOUT_MS) == "12345-67890-1234567"  # never the recent claim's ID
+    assert wizard.submit(ORDER, lambda: None, TIMEOUT_MS) == "12345-67890-1234567"  # never the recent claim's ID
     assert posted == [
         {
             "order": ORDER,
@@ -220,26 +222,38 @@ def test_a_wizard_built_another_way_is_filled_read_back_and_submitted(page: Page
 def test_the_claim_id_is_the_results_own_or_the_claim_is_unclear(page: Page, result, error):
     """A result whose message and address disagree is unclear; without a message the address says it; an ID in a
     list of other claims is never taken."""
-    review = html("""<label><input type=checkbox> I have read and agree to the SAFE-T claim policy</label>
+    review = html(f"""{SUMMARY}<label><input type=checkbox> I have read and agree to the SAFE-T claim policy</label>
         <button onclick="location.assign('/safet-claims/claim/12345-67890-1234567')">Submit SAFE-T claim</button>""")
     serve(page, {"/safet-claims/create-v2": review, "/safet-claims/claim/12345-67890-1234567": html(result)})
     page.goto(f"{SITE}/safet-claims/create-v2")
     wizard = ClaimWizard(page, LABELS, SITE, TIMEOUT_MS)
     if error:
         with pytest.raises(ResultUnclear, match=error):
-            wizard.submit(lambda: None, TIMEOUT_MS)
+            wizard.submit(ORDER, lambda: None, TIMEOUT_MS)
     else:
-        assert wizard.submit(lambda: None, TIMEOUT_MS) == "12345-67890-1234567"
+        assert wizard.submit(ORDER, lambda: None, TIMEOUT_MS) == "12345-67890-1234567"
+
+
+def test_a_page_that_no_longer_shows_the_claims_review_is_never_submitted(page: Page):
+    other = SUMMARY.replace(ORDER, "111-0000000-0000000")
+    review = html(f"""{other}<label><input type=checkbox> I have read and agree to the SAFE-T claim policy</label>
+        <button onclick="document.title = 'pressed'">Submit SAFE-T claim</button>""")
+    serve(page, {"/safet-claims/create-v2": review})
+    page.goto(f"{SITE}/safet-claims/create-v2")
+    pressed = []
+    with pytest.raises(ReviewGone, match=f"no longer shows the review of order {ORDER}"):
+        ClaimWizard(page, LABELS, SITE, TIMEOUT_MS).submit(ORDER, lambda: pressed.append(1), TIMEOUT_MS)
+    assert pressed == [] and page.title() != "pressed"
 
 
 def test_a_result_showing_no_claim_id_of_its_own_is_unclear(page: Page):
-    review = html("""<label><input type=checkbox> I have read and agree to the SAFE-T claim policy</label>
+    review = html(f"""{SUMMARY}<label><input type=checkbox> I have read and agree to the SAFE-T claim policy</label>
         <button onclick="location.assign('/done')">Submit SAFE-T claim</button>""")
     done = html("<h1>SAFE-T claim submitted</h1><h2>Your claims</h2><p>SAFE-T claim ID: 99999-11111-2222222</p>")
     serve(page, {"/safet-claims/create-v2": review, "/done": done})
     page.goto(f"{SITE}/safet-claims/create-v2")
     with pytest.raises(ResultUnclear, match="no SAFE-T claim ID of its own"):
-        ClaimWizard(page, LABELS, SITE, TIMEOUT_MS).submit(lambda: None, TIMEOUT_MS)
+        ClaimWizard(page, LABELS, SITE, TIMEOUT_MS).submit(ORDER, lambda: None, TIMEOUT_MS)
 
 
 @pytest.mark.parametrize(

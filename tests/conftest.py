@@ -129,8 +129,9 @@ def _cost_rank(item: pytest.Item) -> int:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Longest tests first, each module's tests kept in their order: the pytest-xdist workers then end together on
-    the many quick tests, not one of them on a minute-long run while the other waits. (A stable sort: every worker
-    collects the same order, as xdist requires.)"""
+    the many quick tests, not one of them on a minute-long run while the others wait. scripts/test hands the tests
+    out one at a time for this (--maxschedchunk 1). A stable sort: every worker collects the same order, as xdist
+    requires."""
     items.sort(key=_cost_rank)
 
 

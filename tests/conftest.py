@@ -119,6 +119,22 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
         _running.pop()
 
 
+def _cost_rank(item: pytest.Item) -> int:
+    """0: an e2e test that runs the CLI or starts a browser itself (often tens of seconds); 1: an e2e test on a
+    page of pytest-playwright's session browser (a second or two); 2: the rest (milliseconds)."""
+    if not item.get_closest_marker("e2e"):
+        return 2
+    return 1 if {"page", "context", "new_context"} & set(getattr(item, "fixturenames", ())) else 0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest tests first, each module's tests kept in their order: the pytest-xdist workers then end together on
+    the many quick tests, not one of them on a minute-long run while the others wait. scripts/test hands the tests
+    out one at a time for this (--maxschedchunk 1). A stable sort: every worker collects the same order, as xdist
+    requires."""
+    items.sort(key=_cost_rank)
+
+
 def _refuse_unless_e2e(what: str) -> None:
     """Fail the test under way, unless it is marked e2e, for starting what only e2e tests may start.
 

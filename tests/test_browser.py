@@ -330,14 +330,22 @@ def test_the_profile_is_made_owner_only_and_carries_the_user_agent(playwright, r
 
 
 @pytest.mark.e2e
-def test_a_profile_already_open_in_another_browser_is_reported_as_such(playwright, real_browser, tmp_path):
+def test_a_profile_already_open_in_another_browser_is_reported_as_such(playwright, real_browser, tmp_path, monkeypatch):
     settings = load_settings(profile_dir=tmp_path / "profile")
+    waits = []
+
+    def wait_briefly(profile):  # the tool's own wait, for 1 s rather than 15: the other browser stays open anyway
+        waits.append(browser_profile.wait_for_profile_holder(profile, timeout_s=1))
+        return waits[-1]
+
+    monkeypatch.setattr(browser, "wait_for_profile_holder", wait_briefly)
     first = open_profile(playwright, settings, real_browser, headed=False)
     try:
         with pytest.raises(ProfileInUse) as caught:
             open_profile(playwright, settings, real_browser, headed=False)
     finally:
         first.close()
+    assert waits == [False]  # it waited for the browser holding the profile, which was still running
     assert str(tmp_path / "profile") in caught.value.message
     assert "Close that browser window" in caught.value.hint
 

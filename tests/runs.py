@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -76,6 +77,23 @@ def claim(n: int, reason: str, folder: Path, **fields) -> dict:
         body["tracking_id"] = f"1Z999AA1{n:010d}"
     body.update(fields)
     return body
+
+
+def assert_received_as_claimed(received: dict[str, dict], claims: list[dict], folder: Path) -> None:
+    """Each claim reached the mock (`received`: its submissions by order ID) exactly as it says: items with the
+    reason's site codes, description, tracking ID, and its attachment (from `folder`) byte for byte."""
+    for c in claims:
+        got = received[c["order_id"]]
+        code, sub = REASONS[c["reason"]]
+        assert got["items"] == [
+            {"asin": i["asin"], "quantity": i["quantity"], "reason": code, "sub_reason": sub} for i in c["items"]
+        ], c["reason"]
+        assert got["description"] == c["description"]
+        assert got["tracking_id"] == c.get("tracking_id")
+        photo = (folder / c["attachments"][0]).read_bytes()
+        assert got["attachments"] == [
+            {"name": c["attachments"][0], "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()}
+        ]
 
 
 def write_claims(folder: Path, claims: list[dict], marketplace: str = "US") -> Path:

@@ -5,13 +5,12 @@ for the claims answered yes only. (Every answer and fault, compared with a one-b
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 
 import pexpect
 import pytest
-from runs import REASONS, claim, order_id, safet_at_terminal, write_claims
+from runs import REASONS, assert_received_as_claimed, claim, order_id, safet_at_terminal, write_claims
 
 from safet_filer.fixtures.server import MockSellerCentral
 
@@ -44,18 +43,7 @@ def test_each_claim_is_filled_while_the_one_before_is_reviewed_and_only_yes_is_f
 
     filed = [c for c, answer in zip(claims, answers, strict=True) if answer == "y"]
     assert list(received) == [c["order_id"] for c in filed]  # in the order answered, each once
-    for c in filed:
-        got = received[c["order_id"]]
-        code, sub = REASONS[c["reason"]]
-        assert got["items"] == [
-            {"asin": i["asin"], "quantity": i["quantity"], "reason": code, "sub_reason": sub} for i in c["items"]
-        ]
-        assert got["description"] == c["description"]
-        assert got["tracking_id"] == c.get("tracking_id")
-        photo = (tmp_path / c["attachments"][0]).read_bytes()
-        assert got["attachments"] == [
-            {"name": c["attachments"][0], "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()}
-        ]
+    assert_received_as_claimed(received, filed, tmp_path)
     db = sqlite3.connect(home / "ledger.sqlite3")
     states = dict(db.execute("SELECT order_id, state FROM claims").fetchall())
     db.close()

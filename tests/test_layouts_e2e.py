@@ -16,10 +16,8 @@ typed quantity of 2, a sub-reason, a tracking ID), as a run of nine would only r
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
-from runs import REASONS, claim, ledger_rows, order_id, safet, write_claims
+from runs import REASONS, assert_received_as_claimed, claim, ledger_rows, order_id, safet, write_claims
 
 from safet_filer.fixtures.layouts import CHOICES
 from safet_filer.fixtures.server import MockSellerCentral
@@ -58,18 +56,7 @@ def test_the_claims_file_exactly_what_they_say_on_each_layout(tmp_path, name):
         received = {s["order_id"]: s for s in site.submissions()}
     assert done.status == 0, done.output
     assert set(received) == {c["order_id"] for c in claims}
-    for c in claims:
-        got = received[c["order_id"]]
-        code, sub = REASONS[c["reason"]]
-        assert got["items"] == [
-            {"asin": i["asin"], "quantity": i["quantity"], "reason": code, "sub_reason": sub} for i in c["items"]
-        ], c["reason"]
-        assert got["description"] == c["description"]
-        assert got["tracking_id"] == c.get("tracking_id")
-        photo = (tmp_path / c["attachments"][0]).read_bytes()
-        assert got["attachments"] == [
-            {"name": c["attachments"][0], "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()}
-        ]
+    assert_received_as_claimed(received, claims, tmp_path)
     rows = ledger_rows(tmp_path / "home")
     assert {order: (state, claim_id) for order, (state, claim_id, _) in rows.items()} == {
         order: ("filed", s["claim_id"]) for order, s in received.items()

@@ -7,12 +7,11 @@ rehearsal, --only, an edited claim, each answer at the prompt) are tested in-pro
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 
 import pytest
-from runs import REASONS, claim, order_id, safet, safet_at_terminal, write_claims
+from runs import REASONS, assert_received_as_claimed, claim, order_id, safet, safet_at_terminal, write_claims
 
 from safet_filer.fixtures.server import MockSellerCentral
 
@@ -41,19 +40,8 @@ def test_every_reason_files_exactly_what_the_claim_says(tmp_path):
         received = {s["order_id"]: s for s in site.submissions()}
 
     assert set(received) == {c["order_id"] for c in claims}
-    for c in claims:
-        got = received[c["order_id"]]
-        code, sub = REASONS[c["reason"]]
-        assert got["items"] == [
-            {"asin": i["asin"], "quantity": i["quantity"], "reason": code, "sub_reason": sub} for i in c["items"]
-        ]
-        assert got["description"] == c["description"]
-        assert got["tracking_id"] == c.get("tracking_id")
-        photo = (tmp_path / c["attachments"][0]).read_bytes()
-        assert got["attachments"] == [
-            {"name": c["attachments"][0], "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()}
-        ]
-        assert "safet-filer/" in got["user_agent"]
+    assert_received_as_claimed(received, claims, tmp_path)
+    assert all("safet-filer/" in got["user_agent"] for got in received.values())
     states = ledger_states(tmp_path / "home" / "ledger.sqlite3")
     assert set(states.values()) == {"filed"}
     # The run's log holds the tool's own messages: no page text (the descriptions typed) and no cookies.

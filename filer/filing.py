@@ -58,7 +58,6 @@ class ClaimCourse(StepReport):
         """Settle the claim from the ledger when an earlier run did; otherwise file it, with a trace kept if it fails."""
         entry = self.ledger.get(*self.key)
         if entry and entry.state in DONE:
-            self.ahead = None
             self.record.state, self.record.claim_id = entry.state, entry.claim_id
             self.record.message = "Already filed in an earlier run; not filed again."
             if entry.fingerprint and entry.fingerprint != fingerprint(self.checked):
@@ -163,9 +162,11 @@ class ClaimCourse(StepReport):
         ahead = fill_ahead(self.site, self.checked, self.ctx.step, answered, aside)
         if ahead is not None and isinstance(ahead.error, AutomationRestricted):
             self._record_steps(ahead.shots, ahead.steps)
+            self.held_evidence = ahead.evidence  # the restricted page, as it was met
             self._fail(
                 f"{ahead.error} Stopped at once, as Amazon's Agent Policy asks; the claim before it was not submitted."
             )
+            self.ctx.folder.add_trace(self.record, filled_ahead=ahead.trace)
             raise self._stop_restricted()
         self.ahead = ahead
         if ahead is not None and ahead.error is not None:
@@ -320,16 +321,20 @@ class ClaimCourse(StepReport):
     def _shoot_result(self, opened: int) -> None:
         """The result's screenshot is evidence only: one that cannot be taken is noted, never the claim's outcome.
         It may be taken later, while the person reads the next claim: not once the browser was started anew."""
+        if self.site.opened != opened:
+            self._note_no_result_shot("the browser was started again before it was taken")
+            return
         try:
-            if self.site.opened != opened:
-                raise OSError("the browser was started again before it was taken")
             self.shot("result", self.site.screenshot())
         except (SiteError, OSError) as exc:
-            note = f"The result's screenshot could not be taken ({exc}); the claim is filed all the same."
-            self.record.message = f"{self.record.message} {note}"
-            self.log.warning("{}: {}", self.checked.label, note)
+            self._note_no_result_shot(str(exc))
             if not self.site.alive():  # the browser went with it: the next claim gets a new one
                 self.site.restart()
+
+    def _note_no_result_shot(self, why: str) -> None:
+        note = f"The result's screenshot could not be taken ({why}); the claim is filed all the same."
+        self.record.message = f"{self.record.message} {note}"
+        self.log.warning("{}: {}", self.checked.label, note)
 
     def _submit_once(self) -> str | None:
         """Press Submit once, committing `submitting` just before; the claim ID, or None when the result is unknown.

@@ -94,9 +94,10 @@ class RunFolder:
     def add_trace(self, record: ClaimRecord, *, filled_ahead: bytes | None = None) -> None:
         """List the claim's trace (written at trace_path) with its evidence, and `filled_ahead`, the trace of its
         fill ahead that failed, beside it."""
+        ahead_path = self.claim_dir(record) / "trace-filled-ahead.zip"
         if filled_ahead is not None:
-            write_private_file(self.claim_dir(record) / "trace-filled-ahead.zip", filled_ahead)
-        for path in (self.trace_path(record), self.claim_dir(record) / "trace-filled-ahead.zip"):
+            write_private_file(ahead_path, filled_ahead)
+        for path in (self.trace_path(record), ahead_path):
             if path.exists():
                 make_file_private(path)
                 record.evidence.append(str(path.relative_to(self.path)))

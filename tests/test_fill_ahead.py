@@ -270,4 +270,12 @@ def test_restricted_access_met_while_filling_ahead_stops_before_the_claim_under_
     assert ahead.stored == []
     assert [ahead.entries[order_id(n)][0] for n in (1, 2, 3)] == ["ready", "failed", "pending"]
     assert "the claim before it was not submitted" in ahead.entries[order_id(2)][1]
+    evidence = json.loads((ahead.folder / "summary.json").read_text())["claims"][1]["evidence"]
+    # the restricted page as it was met, and the trace up to it
+    assert sorted(Path(e).name for e in evidence) == [
+        "failure.aria.yml",
+        "failure.html",
+        "failure.png",
+        "trace-filled-ahead.zip",
+    ]
     assert "Seller Central restricts automated access" in ahead.output

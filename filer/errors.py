@@ -1,6 +1,12 @@
 """The tool's exit statuses, the exceptions that carry a message and a next step for the person, and `first_line`."""
 
+from __future__ import annotations
+
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class ExitStatus(IntEnum):
@@ -23,6 +29,12 @@ class FilerError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+    def tell_stopped(self, console: Console) -> None:
+        """A run of claims or messages stopped on this error: what went wrong, then what to do next."""
+        console.print(f"[red]Stopped:[/red] {self.message}")
+        if self.hint:
+            console.print(self.hint)
 
 
 class InvalidInput(FilerError):

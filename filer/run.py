@@ -169,9 +169,7 @@ class FilingRun:
             except FilerError as error:  # quit, a sign-in while headless, restricted access, a browser that won't start
                 self._catch_up()  # (a filed claim's result screenshot, if it was still to be taken)
                 status = error.exit_status
-                self.console.print(f"[red]Stopped:[/red] {error.message}")
-                if error.hint:
-                    self.console.print(error.hint)
+                error.tell_stopped(self.console)
             except KeyboardInterrupt:
                 status = ExitStatus.INTERRUPTED
                 self.console.print(

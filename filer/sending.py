@@ -226,9 +226,7 @@ class Sender:
                 MessageCourse(self, out, record).run()
         except FilerError as error:
             status = error.exit_status
-            self.console.print(f"[red]Stopped:[/red] {error.message}")
-            if error.hint:
-                self.console.print(error.hint)
+            error.tell_stopped(self.console)
         except KeyboardInterrupt:
             status = ExitStatus.INTERRUPTED
             self.console.print("\n[yellow]Interrupted.[/yellow] The ledger is consistent.")
